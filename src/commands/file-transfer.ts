@@ -1,0 +1,144 @@
+// File transfers (RFC 959 RETR STOR STOU APPE ABOR, RFC 3659 REST STREAM): streamed with backpressure
+// between storage and the data connection, ASCII line ends converted under TYPE A.
+import { randomBytes } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { byteCounter } from '../data/byte-counter.js';
+import { fromNetworkAscii, toNetworkAscii } from '../data/ascii-transform.js';
+import { runTransfer } from '../data/transfer.js';
+import { FerryError } from '../errors/ferry-error.js';
+import { Reply } from '../protocol/reply-codes.js';
+import type { WriteMode } from '../storage/storage.js';
+import { baseName, joinVirtual, parentOf, type VirtualPath } from '../storage/virtual-path.js';
+import { defineCommands, type LoggedInContext } from './command-spec.js';
+
+function modeName(type: 'A' | 'I'): string {
+  return type === 'A' ? 'ASCII' : 'BINARY';
+}
+
+async function retrieve(ctx: LoggedInContext): Promise<void> {
+  const { session, storage, path } = ctx;
+  const stat = await storage.stat(path);
+  if (stat.type === 'dir') throw new FerryError('IS_A_DIRECTORY', 'RETR of a directory', { publicMessage: `${path} is a directory, not a file` });
+  const start = session.restOffset;
+  if (start > stat.size) {
+    session.restOffset = 0;
+    return ctx.reply(Reply.SYNTAX_ERROR_ARGS, `REST offset ${start} is beyond the end of the file (${stat.size} bytes)`);
+  }
+  await runTransfer(session, {
+    verb: 'RETR',
+    path,
+    direction: 'download',
+    openingText: `Opening ${modeName(session.type)} mode data connection for ${baseName(path)} (${stat.size - start} bytes)`,
+    async body(socket, signal, progress) {
+      const source = await storage.read(path, { start, signal });
+      let bytes = 0;
+      const count = byteCounter((n) => {
+        bytes += n;
+        progress(n);
+      });
+      if (session.type === 'A') await pipeline(source, toNetworkAscii(), count, socket, { signal });
+      else await pipeline(source, count, socket, { signal });
+      return bytes;
+    },
+  });
+}
+
+async function store(ctx: LoggedInContext, mode: WriteMode, target: VirtualPath, verb: string, openingText?: string, doneText?: string): Promise<void> {
+  const { session, storage } = ctx;
+  const start = mode === 'resume' ? session.restOffset : 0;
+  await runTransfer(session, {
+    verb,
+    path: target,
+    direction: 'upload',
+    openingText: openingText ?? `Opening ${modeName(session.type)} mode data connection for ${baseName(target)}`,
+    doneText,
+    async body(socket, signal, progress) {
+      const counted = byteCounter(progress);
+      const feeding = session.type === 'A' ? pipeline(socket, fromNetworkAscii(), counted) : pipeline(socket, counted);
+      feeding.catch(() => {}); // its error reaches storage.write through `counted`
+      const result = await storage.write(target, counted, { mode, start, signal });
+      await feeding;
+      return result.bytes;
+    },
+  });
+}
+
+/** STOR: refuse before the data connection opens when the target cannot be written. */
+async function storeChecked(ctx: LoggedInContext): Promise<void> {
+  const { session, storage, path } = ctx;
+  const existing = await storage.stat(path).catch((err: unknown) => {
+    if (err instanceof FerryError && err.code === 'NOT_FOUND') return undefined;
+    throw err;
+  });
+  if (existing?.type === 'dir') throw new FerryError('IS_A_DIRECTORY', 'STOR onto a directory', { publicMessage: `${path} is a directory` });
+  const resume = session.restOffset > 0;
+  if (existing && !resume) {
+    if (!session.config.storage.overwrite) {
+      session.restOffset = 0;
+      return ctx.reply(Reply.FILE_UNAVAILABLE, `${path} exists and overwriting is disabled on this server`);
+    }
+    if (!session.user!.permissions.has('delete')) {
+      return ctx.reply(Reply.FILE_UNAVAILABLE, `${path} exists and you may not replace files (no delete permission)`);
+    }
+  }
+  await store(ctx, resume ? 'resume' : 'replace', path, 'STOR');
+}
+
+export const fileTransferCommands = defineCommands(
+  {
+    verb: 'RETR',
+    arg: 'required',
+    path: 'required',
+    permission: 'read',
+    help: 'RETR <file>: download a file',
+    handler: retrieve,
+  },
+  {
+    verb: 'STOR',
+    arg: 'required',
+    path: 'required',
+    permission: 'write',
+    help: 'STOR <file>: upload a file',
+    handler: storeChecked,
+  },
+  {
+    verb: 'APPE',
+    arg: 'required',
+    path: 'required',
+    permission: 'write',
+    help: 'APPE <file>: append to a file (resume an upload)',
+    handler: (ctx) => store(ctx, 'append', ctx.path, 'APPE'),
+  },
+  {
+    verb: 'STOU',
+    arg: 'optional',
+    permission: 'write',
+    help: 'STOU [name]: upload under a new unique name',
+    async handler(ctx) {
+      const hint = ctx.arg.trim() ? joinVirtual(ctx.session.cwd, ctx.arg.trim()) : undefined;
+      const dir = hint ? parentOf(hint) : ctx.session.cwd;
+      const base = hint ? baseName(hint) : 'ferry';
+      const target = joinVirtual(dir, `${base}.${randomBytes(4).toString('hex')}`);
+      ctx.session.restOffset = 0;
+      const name = baseName(target);
+      // RFC 1123 4.1.2.9: the 150 reply names the file ("FILE: name").
+      await store(ctx, 'create', target, 'STOU', `FILE: ${name}`, `Transfer complete: stored as ${name}`);
+    },
+  },
+  {
+    verb: 'ABOR',
+    arg: 'none',
+    duringTransfer: true,
+    help: 'ABOR: abort the running transfer',
+    async handler({ session, reply }) {
+      const transfer = session.transfer;
+      if (!transfer) {
+        session.data.reset();
+        return reply(Reply.DATA_OPEN_NO_TRANSFER, 'No transfer to abort');
+      }
+      transfer.controller.abort();
+      await transfer.done;
+      reply(Reply.CLOSING_DATA, 'ABOR successful: transfer aborted');
+    },
+  },
+);

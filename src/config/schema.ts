@@ -1,0 +1,160 @@
+// The single source of truth for Ferry's configuration: types, defaults, ranges and the help text
+// that the README, the default config file and the admin page show. Nothing else re-states a default.
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const seconds = (def: number, what: string) =>
+  z.number().int().min(1).max(86_400).default(def).describe(`${what}, in seconds`);
+
+export const PERMISSIONS = ['list', 'read', 'write', 'delete', 'rename', 'mkdir', 'rmdir'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+export const PERMISSION_PRESETS: Record<'full' | 'read-only', readonly Permission[]> = {
+  full: PERMISSIONS,
+  'read-only': ['list', 'read'],
+};
+
+export const TLS_MODES = ['disabled', 'optional', 'required'] as const;
+export type TlsMode = (typeof TLS_MODES)[number];
+
+const tlsVersion = z.enum(['TLSv1.2', 'TLSv1.3']);
+
+export const serverSchema = z
+  .strictObject({
+    host: z.string().min(1).default('0.0.0.0').describe('Address the FTP control port listens on (0.0.0.0 = all IPv4 interfaces)'),
+    port: port.default(2121).describe('Explicit FTP/FTPES control port (21 is the standard port and needs privileges)'),
+    banner: z.string().max(512).default('Ferry FTP server ready').describe('Text of the 220 greeting (never reveals the version)'),
+    maxClients: z.number().int().min(1).max(100_000).default(200).describe('Most simultaneous control connections'),
+    maxClientsPerIp: z.number().int().min(1).max(100_000).default(20).describe('Most simultaneous control connections from one IP address'),
+    maxLineLength: z.number().int().min(512).max(65_536).default(4096).describe('Longest command line accepted, in bytes; longer lines are refused with 500'),
+    maxLoginAttempts: z.number().int().min(1).max(100).default(3).describe('Failed logins allowed on one connection before it is closed'),
+    shutdownGraceSeconds: z.number().int().min(0).max(3600).default(30).describe('On SIGTERM/SIGINT, how long running transfers may finish before they are cut'),
+  })
+  .prefault({});
+
+export const timeoutsSchema = z
+  .strictObject({
+    login: seconds(60, 'Time a new connection has to log in'),
+    idle: seconds(900, 'Idle time after which a logged-in session is closed'),
+    dataConnect: seconds(30, 'Time the client has to open a data connection after PASV/EPSV/PORT'),
+    dataIdle: seconds(300, 'Time a data transfer may stall before it is aborted'),
+  })
+  .prefault({});
+
+export const passiveSchema = z
+  .strictObject({
+    minPort: port.default(50000).describe('Lowest passive data port (0 with maxPort 0: any free port)'),
+    maxPort: port.default(50999).describe('Highest passive data port'),
+    address: z.ipv4().optional().describe('Address advertised in PASV replies, for servers behind NAT (masquerade address); default: the address the client connected to'),
+    allowForeignAddress: z.boolean().default(false).describe('Allow data connections from, and PORT/EPRT to, addresses other than the client\'s own (FXP); off per RFC 2577'),
+  })
+  .prefault({})
+  .refine((p) => p.minPort <= p.maxPort, { message: 'minPort must not be greater than maxPort', path: ['minPort'] });
+
+export const activeSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Allow active mode (PORT/EPRT)'),
+  })
+  .prefault({});
+
+export const tlsSchema = z
+  .strictObject({
+    mode: z.enum(TLS_MODES).default('required').describe('disabled: plain FTP only; optional: FTPES offered, plain allowed; required: "TLS only", plain logins and data refused'),
+    control: z.enum(['optional', 'required']).optional().describe('Override for the control connection (default: follows mode)'),
+    data: z.enum(['optional', 'required']).optional().describe('Override for data connections (default: follows mode)'),
+    certFile: z.string().optional().describe('Certificate chain (PEM file); default: generated into the data folder on first start'),
+    keyFile: z.string().optional().describe('Private key (PEM file)'),
+    cert: z.string().optional().describe('Certificate chain as inline PEM (the "paste" workflow); wins over certFile'),
+    key: z.string().optional().describe('Private key as inline PEM; wins over keyFile'),
+    passphrase: z.string().optional().describe('Passphrase of an encrypted private key'),
+    minVersion: tlsVersion.default('TLSv1.2').describe('Oldest TLS version accepted'),
+    ciphers: z.string().optional().describe('OpenSSL cipher list for TLS 1.2 (default: Node\'s modern list)'),
+    requireSessionReuse: z.boolean().default(true).describe('Protected data connections must resume the TLS session of their control connection (stops data port theft)'),
+    implicit: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Also listen for implicit FTPS (TLS from the first byte)'),
+        port: port.default(9990).describe('Implicit FTPS port (990 by convention; needs privileges)'),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export const storageSchema = z
+  .strictObject({
+    root: z.string().default('data/files').describe('Folder that holds the users\' home folders (relative paths are relative to the config file)'),
+    hiddenStores: z.boolean().default(true).describe('Write uploads to a hidden temporary file and rename on success, so a failed upload never replaces a good file'),
+    overwrite: z.boolean().default(true).describe('Allow STOR to replace an existing file (users also need the delete permission)'),
+    umask: z
+      .string()
+      .regex(/^0?[0-7]{3}$/, 'an octal mask such as 022')
+      .default('022')
+      .describe('Permission bits removed from new files and folders'),
+  })
+  .prefault({});
+
+export const usersSchema = z
+  .strictObject({
+    file: z.string().default('users.yaml').describe('Users file (YAML, scrypt hashes); manage it with `ferry user`'),
+    anonymous: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('Allow anonymous (read-only) logins as "anonymous" or "ftp"'),
+        home: z.string().default('anonymous').describe('Anonymous home folder, relative to storage.root'),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export const loggingSchema = z
+  .strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
+    pretty: z.enum(['auto', 'always', 'never']).default('auto').describe('Human-readable logs (auto: when writing to a terminal)'),
+    xferlog: z.string().optional().describe('Write a transfer log in the xferlog format (as ProFTPD and vsftpd do) to this file'),
+  })
+  .prefault({});
+
+export const configSchema = z
+  .strictObject({
+    server: serverSchema,
+    timeouts: timeoutsSchema,
+    passive: passiveSchema,
+    active: activeSchema,
+    tls: tlsSchema,
+    storage: storageSchema,
+    users: usersSchema,
+    logging: loggingSchema,
+  })
+  .strict();
+
+export type FerryConfig = z.infer<typeof configSchema>;
+export type FerryConfigInput = z.input<typeof configSchema>;
+
+// ---- users file ----
+
+export const userTlsOverride = z.enum(['inherit', 'optional', 'required']);
+
+export const userRecordSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits, ".", "_", "@" and "-" only'),
+    password: z.string().min(1).describe('scrypt hash written by `ferry user add|passwd` (never a plain password)'),
+    home: z.string().optional().describe('Home folder; relative to storage.root (default: the user name)'),
+    permissions: z
+      .union([z.enum(['full', 'read-only']), z.array(z.enum(PERMISSIONS))])
+      .default('full')
+      .describe('"full", "read-only", or a list of: ' + PERMISSIONS.join(', ')),
+    enabled: z.boolean().default(true),
+    tls: userTlsOverride.default('inherit').describe('Per-user TLS requirement override'),
+    requireSessionReuse: z.boolean().optional().describe('Per-user override of tls.requireSessionReuse (for clients that cannot resume TLS sessions)'),
+  })
+  .strict();
+
+export const usersFileSchema = z.object({ users: z.array(userRecordSchema).default([]) }).strict();
+
+export type UserRecord = z.infer<typeof userRecordSchema>;
+export type UsersFile = z.infer<typeof usersFileSchema>;
+
+export function resolvePermissions(p: UserRecord['permissions']): ReadonlySet<Permission> {
+  return new Set(typeof p === 'string' ? PERMISSION_PRESETS[p] : p);
+}

@@ -1,0 +1,172 @@
+// One session's data connection (RFC 959 section 3.2, RFC 2428, RFC 4217 section 8): set up by
+// PASV/EPSV (listen) or PORT/EPRT (connect), opened by a transfer command, wrapped in TLS under PROT P.
+// Passive connections must come from the control peer (RFC 2577); protected ones must resume the
+// control session's TLS session, so a stranger cannot take over a data port.
+import net from 'node:net';
+import tls from 'node:tls';
+import { FerryError } from '../errors/ferry-error.js';
+import { sameAddress } from './address.js';
+import type { PassivePortPool } from './passive-port-pool.js';
+
+export interface DataChannelOptions {
+  pool: PassivePortPool;
+  /** The control connection's peer and local addresses. */
+  controlRemote: string;
+  controlLocal: string;
+  connectTimeoutMs: number;
+  allowForeignAddress: boolean;
+  onRefused(reason: string, address: string): void;
+}
+
+export interface OpenOptions {
+  /** Wrap in TLS with this context (PROT P). */
+  secureContext?: tls.SecureContext;
+  /** Refuse a protected connection that does not resume a TLS session. */
+  requireSessionReuse: boolean;
+  signal: AbortSignal;
+}
+
+type Pending =
+  | { kind: 'passive'; server: net.Server; socket: Promise<net.Socket>; timer: NodeJS.Timeout }
+  | { kind: 'active'; host: string; port: number };
+
+export class DataChannel {
+  private pending: Pending | undefined;
+
+  constructor(private readonly options: DataChannelOptions) {}
+
+  get isPrepared(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /** PASV/EPSV: listen on a pool port on the control connection's local address. */
+  async listenPassive(): Promise<number> {
+    this.reset();
+    const host = this.options.controlLocal.startsWith('::ffff:') ? this.options.controlLocal.slice(7) : this.options.controlLocal;
+    const server = await this.options.pool.listen(host);
+    const port = (server.address() as net.AddressInfo).port;
+    let timer!: NodeJS.Timeout;
+    const socket = new Promise<net.Socket>((resolve, reject) => {
+      timer = setTimeout(() => {
+        server.close();
+        reject(new FerryError('TIMEOUT', 'no data connection within the timeout', {
+          publicMessage: 'Data connection timed out: the client did not connect to the passive port',
+        }));
+      }, this.options.connectTimeoutMs);
+      server.on('connection', (sock: net.Socket) => {
+        if (!this.options.allowForeignAddress && !sameAddress(sock.remoteAddress, this.options.controlRemote)) {
+          this.options.onRefused('passive data connection from a foreign address', sock.remoteAddress ?? '');
+          sock.destroy();
+          return;
+        }
+        clearTimeout(timer);
+        server.close(); // one connection per PASV
+        sock.on('error', () => {}); // reported through the transfer pipeline
+        resolve(sock);
+      });
+    });
+    socket.catch(() => {}); // observed later by open(); avoid unhandled rejections meanwhile
+    this.pending = { kind: 'passive', server, socket, timer };
+    return port;
+  }
+
+  /** PORT/EPRT: remember where to connect when the transfer starts. */
+  setActive(host: string, port: number): void {
+    this.reset();
+    this.pending = { kind: 'active', host, port };
+  }
+
+  /** Open the prepared data connection (and its TLS layer). Consumes the PASV/PORT setup. */
+  async open(options: OpenOptions): Promise<net.Socket> {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (!pending) {
+      throw new FerryError('DATA_CONNECTION_FAILED', 'no PASV/PORT before transfer', {
+        publicMessage: "Use PORT, EPRT, PASV or EPSV first",
+      });
+    }
+    const raw = await withAbort(pending.kind === 'passive' ? pending.socket : this.connectActive(pending.host, pending.port), options.signal);
+    if (!options.secureContext) return raw;
+    return this.secure(raw, options);
+  }
+
+  /** Drop any prepared connection (new PASV/PORT, REIN, session end). */
+  reset(): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending?.kind === 'passive') {
+      clearTimeout(pending.timer);
+      pending.server.close();
+      pending.socket.then((s) => s.destroy(), () => {});
+    }
+  }
+
+  private connectActive(host: string, port: number): Promise<net.Socket> {
+    return new Promise((resolve, reject) => {
+      const sock = net.connect({ host, port, timeout: this.options.connectTimeoutMs });
+      const fail = (err: Error) => {
+        sock.destroy();
+        reject(new FerryError('DATA_CONNECTION_FAILED', `active connect to ${host}:${port} failed: ${err.message}`, {
+          publicMessage: "Can't open data connection to the address given by PORT/EPRT",
+          cause: err,
+        }));
+      };
+      sock.once('error', fail);
+      sock.once('timeout', () => fail(new Error('timed out')));
+      sock.once('connect', () => {
+        sock.removeListener('error', fail);
+        sock.setTimeout(0);
+        sock.on('error', () => {});
+        resolve(sock);
+      });
+    });
+  }
+
+  private secure(raw: net.Socket, options: OpenOptions): Promise<net.Socket> {
+    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: options.secureContext });
+    return new Promise<net.Socket>((resolve, reject) => {
+      const timer = setTimeout(() => secure.destroy(new Error('TLS handshake on the data connection timed out')), this.options.connectTimeoutMs);
+      secure.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new FerryError('DATA_CONNECTION_FAILED', `data TLS handshake failed: ${err.message}`, {
+          publicMessage: 'TLS handshake on the data connection failed',
+          cause: err,
+        }));
+      });
+      secure.once('secure', () => {
+        clearTimeout(timer);
+        if (options.requireSessionReuse && !secure.isSessionReused()) {
+          this.options.onRefused('data connection did not resume the control connection\'s TLS session', raw.remoteAddress ?? '');
+          secure.destroy();
+          reject(new FerryError('DATA_CONNECTION_REFUSED', 'data TLS session not resumed', {
+            publicMessage:
+              'Data connection refused: it did not resume the TLS session of this control connection. ' +
+              'Use a client that reuses TLS sessions (FileZilla, WinSCP, lftp, curl), or ask the administrator to turn off tls.requireSessionReuse for your user',
+          }));
+          return;
+        }
+        secure.on('error', () => {}); // later errors surface through the transfer pipeline
+        resolve(secure);
+      });
+    });
+  }
+}
+
+function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new FerryError('TRANSFER_ABORTED', 'aborted before the data connection opened'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new FerryError('TRANSFER_ABORTED', 'aborted before the data connection opened'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted && v instanceof net.Socket) v.destroy();
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

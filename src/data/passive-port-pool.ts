@@ -1,0 +1,46 @@
+// Hands out passive-mode listening sockets from the configured port range (RFC 959 PASV, RFC 2428
+// EPSV). Shared by all sessions of a server; a port in use by another session is skipped, not retried.
+import net from 'node:net';
+import { FerryError } from '../errors/ferry-error.js';
+
+export class PassivePortPool {
+  private readonly inUse = new Set<number>();
+  private next: number;
+
+  constructor(private readonly minPort: number, private readonly maxPort: number) {
+    this.next = minPort + Math.floor(Math.random() * (maxPort - minPort + 1));
+  }
+
+  /** A listening server on `host` with a port from the range (any free port when the range is 0-0). */
+  async listen(host: string): Promise<net.Server> {
+    if (this.minPort === 0 && this.maxPort === 0) return this.tryListen(host, 0);
+    const size = this.maxPort - this.minPort + 1;
+    for (let tries = 0; tries < size; tries++) {
+      const port = this.next;
+      this.next = port >= this.maxPort ? this.minPort : port + 1;
+      if (this.inUse.has(port)) continue;
+      try {
+        const server = await this.tryListen(host, port);
+        this.inUse.add(port);
+        server.once('close', () => this.inUse.delete(port));
+        return server;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      }
+    }
+    throw new FerryError('DATA_CONNECTION_FAILED', 'passive port range exhausted', {
+      publicMessage: 'No passive port free: too many transfers at once, try again shortly',
+    });
+  }
+
+  private tryListen(host: string, port: number): Promise<net.Server> {
+    return new Promise((resolve, reject) => {
+      const server = net.createServer({ pauseOnConnect: true });
+      server.once('error', reject);
+      server.listen({ host, port, exclusive: true, backlog: 4 }, () => {
+        server.removeListener('error', reject);
+        resolve(server);
+      });
+    });
+  }
+}

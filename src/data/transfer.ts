@@ -1,0 +1,112 @@
+// Runs one data transfer (RFC 959 section 5.4 sequencing: 150, then 226 or 4xx/5xx): checks the data
+// TLS policy, opens the data connection, streams with backpressure, honours ABOR and the idle timeout,
+// closes TLS with close_notify and replies 226 only once the data has been flushed.
+import type { Socket } from 'node:net';
+import { finished } from 'node:stream/promises';
+import { FerryError } from '../errors/ferry-error.js';
+import { errorToReply } from '../protocol/error-to-reply.js';
+import { Reply } from '../protocol/reply-codes.js';
+import type { Session } from '../session/session.js';
+import { dataRequirement, sessionReuseRequired } from '../session/tls-policy.js';
+
+export interface TransferSpec {
+  verb: string;
+  /** Path for logs and the 150 text. */
+  path: string;
+  direction: 'upload' | 'download' | 'listing';
+  /** Text after "150 ". */
+  openingText: string;
+  /** Move the bytes; returns how many went through. The socket is the (possibly TLS) data connection. */
+  body(socket: Socket, signal: AbortSignal, progress: (bytes: number) => void): Promise<number>;
+  /** Text of the final 226 reply. */
+  doneText?: string;
+}
+
+/** Replies sent before the data connection opens (policy, setup) use this; returns false if refused. */
+function checkDataPolicy(session: Session): boolean {
+  if (dataRequirement(session.config, session.user) === 'required' && session.prot !== 'P') {
+    session.reply(
+      Reply.DATA_PROTECTION_REFUSED,
+      'Data connections must be encrypted here: send PBSZ 0 and PROT P first (enable FTPES / "Require explicit FTP over TLS" in your client)',
+    );
+    session.data.reset();
+    return false;
+  }
+  if (!session.data.isPrepared) {
+    session.reply(Reply.CANT_OPEN_DATA, 'Use PASV, EPSV, PORT or EPRT first');
+    return false;
+  }
+  return true;
+}
+
+export async function runTransfer(session: Session, spec: TransferSpec): Promise<void> {
+  if (!checkDataPolicy(session)) return;
+  const controller = new AbortController();
+  let settle!: () => void;
+  const transfer = {
+    verb: spec.verb,
+    path: spec.path,
+    controller,
+    bytes: 0,
+    startedAt: Date.now(),
+    done: new Promise<void>((resolve) => (settle = resolve)),
+  };
+  session.transfer = transfer;
+  session.reply(Reply.FILE_STATUS_OK, spec.openingText);
+  let socket: Socket | undefined;
+  let complete = false;
+  try {
+    socket = await session.data.open({
+      secureContext: session.prot === 'P' ? session.secureContext : undefined,
+      requireSessionReuse: sessionReuseRequired(session.config, session.user),
+      signal: controller.signal,
+    });
+    const idleMs = session.config.timeouts.dataIdle * 1000;
+    socket.setTimeout(idleMs, () => controller.abort(new FerryError('TIMEOUT', 'data connection idle')));
+    const bytes = await spec.body(socket, controller.signal, (n) => (transfer.bytes += n));
+    transfer.bytes = bytes;
+    if (spec.direction === 'upload') socket.end();
+    // Downloads: pipeline ended the socket (TLS close_notify, then FIN); wait until it is flushed.
+    if (!socket.writableFinished) await finished(socket, { readable: false });
+    complete = true;
+    session.reply(Reply.CLOSING_DATA, spec.doneText ?? 'Transfer complete');
+  } catch (err) {
+    const reason = controller.signal.reason as unknown;
+    if (controller.signal.aborted && reason instanceof FerryError && reason.code === 'TIMEOUT') {
+      session.reply(Reply.TRANSFER_ABORTED, `Data connection idle for ${session.config.timeouts.dataIdle}s: transfer aborted`);
+    } else if (controller.signal.aborted) {
+      session.reply(Reply.TRANSFER_ABORTED, 'Transfer aborted');
+    } else if (isConnectionError(err)) {
+      session.reply(Reply.TRANSFER_ABORTED, 'Data connection closed: transfer aborted');
+    } else {
+      const r = errorToReply(err);
+      if (r.unexpected) session.log.error({ err }, `${spec.verb} failed`);
+      session.reply(r.code, r.text);
+    }
+    socket?.destroy();
+  } finally {
+    session.restOffset = 0;
+    session.transfer = undefined;
+    settle();
+    if (spec.direction !== 'listing') session.services.onTransfer({
+      sessionId: session.id,
+      user: session.user?.name ?? '',
+      anonymous: session.user?.anonymous ?? false,
+      remoteAddress: session.remoteAddress,
+      direction: spec.direction === 'upload' ? 'upload' : 'download',
+      path: spec.path,
+      bytes: transfer.bytes,
+      durationMs: Date.now() - transfer.startedAt,
+      type: session.type,
+      complete,
+      secure: session.prot === 'P',
+    });
+  }
+}
+
+const CONNECTION_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED', 'ERR_STREAM_DESTROYED']);
+
+function isConnectionError(err: unknown): boolean {
+  const code = (err as { code?: string } | undefined)?.code;
+  return typeof code === 'string' && CONNECTION_ERRORS.has(code);
+}

@@ -1,0 +1,181 @@
+// Turns a config file into a running server: first-start setup (default config, data folder, first
+// user, generated certificate), certificate checks, user store, listeners, and reload of certificate
+// and users without a restart. Everything printed for the operator goes through `print`.
+import { existsSync, unwatchFile, watchFile } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { ensureFirstUser } from '../auth/first-user.js';
+import { UserStore } from '../auth/user-store.js';
+import { defaultConfigYaml } from '../config/config-docs.js';
+import { loadConfig, type LoadedConfig } from '../config/load-config.js';
+import type { FerryConfig } from '../config/schema.js';
+import { FerryError } from '../errors/ferry-error.js';
+import { createLogger } from '../log/logger.js';
+import { XferlogWriter } from '../log/xferlog.js';
+import { checkCertificate, type CertificateFinding } from '../tls/certificate-check.js';
+import { generateSelfSignedCertificate, writeCertificateFiles } from '../tls/certificate-generate.js';
+import { inspectCertificate } from '../tls/certificate-inspect.js';
+import { keyFilePermissionWarning, loadCertificateMaterial, type CertificateMaterial } from '../tls/certificate-load.js';
+import { SecureContextProvider } from '../tls/secure-context-provider.js';
+import { FtpServer, type ListeningAddresses } from './ftp-server.js';
+
+export const DEFAULT_CONFIG_FILE = 'ferry.yaml';
+/** Where a generated certificate lives, relative to the config file's folder. */
+export const GENERATED_TLS_DIR = 'data/tls';
+
+export interface Paths {
+  storageRoot: string;
+  usersFile: string;
+  tlsDir: string;
+  xferlog?: string;
+}
+
+export function resolvePaths(loaded: LoadedConfig): Paths {
+  const at = (p: string) => path.resolve(loaded.baseDir, p);
+  const { config } = loaded;
+  return {
+    storageRoot: at(config.storage.root),
+    usersFile: at(config.users.file),
+    tlsDir: at(GENERATED_TLS_DIR),
+    ...(config.logging.xferlog ? { xferlog: at(config.logging.xferlog) } : {}),
+  };
+}
+
+/** Write the commented default config if the file does not exist. Returns true when it did. */
+export async function ensureConfigFile(file: string): Promise<boolean> {
+  if (existsSync(file)) return false;
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFile(file, defaultConfigYaml(), { flag: 'wx', mode: 0o600 });
+  return true;
+}
+
+export interface TlsSetup {
+  material: CertificateMaterial;
+  findings: CertificateFinding[];
+  warnings: string[];
+  generated: boolean;
+}
+
+/**
+ * The certificate in use: the configured one, or the generated one in the data folder (created on
+ * first start). Errors in the certificate stop the start; warnings are returned.
+ */
+export async function loadTls(config: FerryConfig, baseDir: string, paths: Paths, print: (line: string) => void): Promise<TlsSetup | undefined> {
+  if (config.tls.mode === 'disabled') return undefined;
+  let generated = false;
+  let material = await loadCertificateMaterial(config.tls, baseDir);
+  if (!material) {
+    const certFile = path.join(paths.tlsDir, 'cert.pem');
+    const keyFile = path.join(paths.tlsDir, 'key.pem');
+    if (!existsSync(certFile) || !existsSync(keyFile)) {
+      const host = os.hostname();
+      const cert = await generateSelfSignedCertificate({ commonName: host, subjectAltNames: ['localhost', '127.0.0.1', '::1', host] });
+      await writeCertificateFiles(paths.tlsDir, cert);
+      generated = true;
+      print(`Generated a self-signed TLS certificate in ${paths.tlsDir}`);
+      print(`  SHA-256 fingerprint: ${cert.fingerprintSha256}`);
+      print('  Compare it with what FileZilla/WinSCP shows on first connect.');
+    }
+    material = await loadCertificateMaterial({ certFile, keyFile }, baseDir);
+  }
+  const findings = checkCertificate({ certPem: material!.certPem, keyPem: material!.keyPem, passphrase: material!.passphrase });
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length > 0) {
+    throw new FerryError('CERTIFICATE_INVALID', `TLS certificate problem:\n${errors.map((f) => `  - ${f.message}\n    Fix: ${f.fix}`).join('\n')}`);
+  }
+  const warnings = findings.filter((f) => f.severity === 'warning').map((f) => `${f.message} Fix: ${f.fix}`);
+  if (material!.keyFile) {
+    const w = await keyFilePermissionWarning(material!.keyFile);
+    if (w) warnings.push(w);
+  }
+  return { material: material!, findings, warnings, generated };
+}
+
+export interface RunningFerry {
+  server: FtpServer;
+  addresses: ListeningAddresses;
+  loaded: LoadedConfig;
+  paths: Paths;
+  logger: Logger;
+  /** Re-read certificate and users (SIGHUP). */
+  reload(): Promise<void>;
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface StartOptions {
+  print?: (line: string) => void;
+  logger?: Logger;
+  /** Watch certificate files and the users file for changes (default true). */
+  watch?: boolean;
+}
+
+export async function startFerry(configFile: string, options: StartOptions = {}): Promise<RunningFerry> {
+  const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
+  if (await ensureConfigFile(configFile)) print(`Created a default configuration: ${path.resolve(configFile)}`);
+  const loaded = await loadConfig(configFile);
+  const { config } = loaded;
+  const paths = resolvePaths(loaded);
+  const logger = options.logger ?? createLogger(config.logging);
+
+  await mkdir(paths.storageRoot, { recursive: true, mode: 0o750 });
+  const first = await ensureFirstUser(paths.usersFile);
+  if (first) {
+    print(`Created the first user "${first.name}" with password: ${first.password}`);
+    print('  It is shown only this once (stored as an scrypt hash). Change it with: ferry user passwd ' + first.name);
+  }
+
+  const tlsSetup = await loadTls(config, loaded.baseDir, paths, print);
+  for (const w of tlsSetup?.warnings ?? []) logger.warn(w);
+  const provider = tlsSetup ? new SecureContextProvider(tlsSetup.material, { minVersion: config.tls.minVersion, ciphers: config.tls.ciphers }) : undefined;
+
+  const users = await UserStore.open({ usersFile: paths.usersFile, storageRoot: paths.storageRoot, anonymous: config.users.anonymous });
+  const xferlog = paths.xferlog ? new XferlogWriter(paths.xferlog) : undefined;
+  const server = new FtpServer({ config, users, tls: provider, logger, xferlog });
+  let addresses: ListeningAddresses;
+  try {
+    addresses = await server.listen();
+  } catch (err) {
+    server.destroy();
+    await users.close();
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES') {
+      throw new FerryError('CONFIG_INVALID', `cannot listen on ${config.server.host}: ${e.message} (set server.port / tls.implicit.port to a free port${e.code === 'EACCES' ? ' above 1023, or run with the privilege to bind low ports' : ''})`, { cause: err });
+    }
+    throw err;
+  }
+
+  const reload = async () => {
+    const error = await users.reload();
+    if (error) logger.error({ err: error.message }, 'users file invalid: keeping the previous users');
+    if (!provider) return;
+    try {
+      const next = await loadTls(config, loaded.baseDir, paths, print);
+      if (next && next.material.certPem !== provider.certPem) {
+        provider.update(next.material);
+        logger.info({ fingerprint: inspectCertificate(next.material.certPem).fingerprintSha256 }, 'certificate reloaded: new connections use it');
+      }
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'certificate reload failed: keeping the previous certificate');
+    }
+  };
+
+  const watched: string[] = [];
+  if (options.watch !== false) {
+    users.watch();
+    for (const file of [tlsSetup?.material.certFile, tlsSetup?.material.keyFile]) {
+      if (!file) continue;
+      watched.push(file);
+      watchFile(file, { interval: 2000, persistent: false }, () => void reload());
+    }
+  }
+
+  const stop = async (graceMs = config.server.shutdownGraceSeconds * 1000) => {
+    for (const f of watched) unwatchFile(f);
+    await server.close({ graceMs });
+    await users.close();
+    await xferlog?.close();
+  };
+  return { server, addresses, loaded, paths, logger, reload, stop };
+}

@@ -1,0 +1,180 @@
+// The FTP server: explicit (FTP/FTPES) and implicit FTPS listeners, the session registry and its
+// connection limits, and shutdown: close() lets transfers finish within a grace period, destroy() cuts.
+import net from 'node:net';
+import type { Logger } from 'pino';
+import type { AuthenticatedUser, UserStore } from '../auth/user-store.js';
+import type { FerryConfig } from '../config/schema.js';
+import { dispatch, dispatchDuringTransfer } from '../commands/dispatcher.js';
+import { normalizeAddress } from '../data/address.js';
+import { PassivePortPool } from '../data/passive-port-pool.js';
+import { formatReply } from '../protocol/reply-format.js';
+import { Reply } from '../protocol/reply-codes.js';
+import { Session, type SessionServices, type TransferRecord } from '../session/session.js';
+import { ControlChannel } from '../session/control-channel.js';
+import { LocalStorage } from '../storage/local/local-storage.js';
+import type { Storage } from '../storage/storage.js';
+import type { SecureContextProvider } from '../tls/secure-context-provider.js';
+import type { XferlogWriter } from '../log/xferlog.js';
+
+export interface FtpServerOptions {
+  config: FerryConfig;
+  users: UserStore;
+  tls: SecureContextProvider | undefined;
+  logger: Logger;
+  xferlog?: XferlogWriter;
+}
+
+export interface ListeningAddresses {
+  explicit: net.AddressInfo;
+  implicit?: net.AddressInfo;
+}
+
+const IMPLICIT_HANDSHAKE_TIMEOUT_MS = 30_000;
+
+export class FtpServer {
+  readonly sessions = new Set<Session>();
+  private readonly perIp = new Map<string, number>();
+  private readonly servers: net.Server[] = [];
+  private readonly services: SessionServices;
+  private closing = false;
+  private config: FerryConfig;
+
+  constructor(private readonly options: FtpServerOptions) {
+    this.config = options.config;
+    const pool = new PassivePortPool(this.config.passive.minPort, this.config.passive.maxPort);
+    const self = this;
+    this.services = {
+      get config() {
+        return self.config;
+      },
+      users: options.users,
+      openStorage: (user) => this.openStorage(user),
+      get tls() {
+        return self.options.tls;
+      },
+      pool,
+      logger: options.logger,
+      onTransfer: (record) => this.onTransfer(record),
+      dispatch,
+      dispatchDuringTransfer,
+      onLogin: () => true,
+      onClose: (session) => this.forget(session),
+    };
+  }
+
+  get logger(): Logger {
+    return this.options.logger;
+  }
+
+  async listen(): Promise<ListeningAddresses> {
+    const { server, tls } = this.config;
+    const explicit = await this.listenOn(server.host, server.port, false);
+    let implicit: net.AddressInfo | undefined;
+    if (tls.mode !== 'disabled' && tls.implicit.enabled && this.options.tls) {
+      implicit = await this.listenOn(server.host, tls.implicit.port, true);
+    }
+    return { explicit, implicit };
+  }
+
+  /**
+   * Stop accepting, let running transfers finish for up to `graceMs`, then close every session
+   * with 421. Resolves when all sessions are gone.
+   */
+  async close({ graceMs }: { graceMs: number }): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    const deadline = Date.now() + graceMs;
+    const busy = () => [...this.sessions].filter((s) => s.transfer);
+    while (busy().length > 0 && Date.now() < deadline) {
+      await Promise.race([Promise.all(busy().map((s) => s.transfer!.done)), sleep(Math.min(250, Math.max(0, deadline - Date.now())))]);
+    }
+    for (const session of this.sessions) session.close(Reply.SERVICE_NOT_AVAILABLE, 'Server shutting down');
+    const until = Date.now() + 5_000;
+    while (this.sessions.size > 0 && Date.now() < until) await sleep(20);
+    this.destroy();
+  }
+
+  /** Cut everything now. */
+  destroy(): void {
+    this.closing = true;
+    for (const s of this.servers) s.close();
+    for (const session of this.sessions) session.channel.destroy();
+    this.sessions.clear();
+  }
+
+  private listenOn(host: string, port: number, implicit: boolean): Promise<net.AddressInfo> {
+    const server = net.createServer({ noDelay: true }, (socket) => void this.accept(socket, implicit));
+    server.on('error', (err) => this.logger.error({ err }, 'listener error'));
+    this.servers.push(server);
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port }, () => {
+        server.removeListener('error', reject);
+        const address = server.address() as net.AddressInfo;
+        this.logger.info({ host: address.address, port: address.port, implicit }, implicit ? 'listening (implicit FTPS)' : 'listening (FTP/FTPES)');
+        resolve(address);
+      });
+    });
+  }
+
+  private async accept(raw: net.Socket, implicit: boolean): Promise<void> {
+    raw.on('error', () => {});
+    const ip = normalizeAddress(raw.remoteAddress);
+    const refusal = this.limitRefusal(ip);
+    let socket: net.Socket = raw;
+    let secureContext;
+    if (implicit) {
+      secureContext = this.options.tls!.sessionContext();
+      try {
+        socket = await ControlChannel.acceptImplicit(raw, secureContext, IMPLICIT_HANDSHAKE_TIMEOUT_MS);
+      } catch (err) {
+        this.logger.info({ remote: ip, err: (err as Error).message }, 'implicit TLS handshake failed');
+        raw.destroy();
+        return;
+      }
+    }
+    if (refusal) {
+      this.logger.warn({ remote: ip, reason: refusal }, 'connection refused');
+      socket.end(formatReply(Reply.SERVICE_NOT_AVAILABLE, refusal));
+      setTimeout(() => socket.destroy(), 2_000).unref();
+      return;
+    }
+    const session = new Session(socket, this.services, { implicitTls: implicit, secureContext });
+    this.sessions.add(session);
+    this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
+    session.greet();
+  }
+
+  private limitRefusal(ip: string): string | undefined {
+    const { maxClients, maxClientsPerIp } = this.config.server;
+    if (this.closing) return 'Server shutting down';
+    if (this.sessions.size >= maxClients) return `Too many users connected (${maxClients}): try again later`;
+    if ((this.perIp.get(ip) ?? 0) >= maxClientsPerIp) return `Too many connections from your address (${maxClientsPerIp}): close some and try again`;
+    return undefined;
+  }
+
+  private forget(session: Session): void {
+    if (!this.sessions.delete(session)) return;
+    const ip = normalizeAddress(session.remoteAddress);
+    const n = (this.perIp.get(ip) ?? 1) - 1;
+    if (n <= 0) this.perIp.delete(ip);
+    else this.perIp.set(ip, n);
+  }
+
+  private async openStorage(user: AuthenticatedUser): Promise<Storage> {
+    await this.options.users.ensureHome(user);
+    return LocalStorage.open(user.home, {
+      hiddenStores: this.config.storage.hiddenStores,
+      umask: parseInt(this.config.storage.umask, 8),
+    });
+  }
+
+  private onTransfer(record: TransferRecord): void {
+    this.logger.info(record, record.complete ? 'transfer' : 'transfer incomplete');
+    this.options.xferlog?.write(record);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,147 @@
+// The control connection's I/O (RFC 959 section 5): reads command lines, writes replies in order,
+// upgrades to TLS in place (RFC 4217 section 4) and closes. Knows nothing about commands.
+import type { Socket } from 'node:net';
+import tls from 'node:tls';
+import { LineReader, type LineEvent } from '../protocol/line-reader.js';
+import { formatReply } from '../protocol/reply-format.js';
+import type { ReplyCode } from '../protocol/reply-codes.js';
+
+export interface ControlChannelEvents {
+  onLine(event: LineEvent): void;
+  onClose(hadError: boolean): void;
+  onError(err: Error): void;
+}
+
+export class ControlChannel {
+  private socket: Socket;
+  private readonly reader: LineReader;
+  private closed = false;
+  private readonly onData = (chunk: Buffer) => {
+    for (const event of this.reader.push(chunk)) {
+      if (this.closed || this.upgrading) return;
+      this.events.onLine(event);
+    }
+  };
+  /** Set between AUTH TLS's 234 and the end of the handshake: nothing read in clear may run. */
+  private upgrading = false;
+
+  constructor(
+    socket: Socket,
+    maxLineLength: number,
+    private readonly events: ControlChannelEvents,
+  ) {
+    this.socket = socket;
+    this.reader = new LineReader(maxLineLength);
+    this.attach(socket);
+  }
+
+  get secure(): boolean {
+    return this.socket instanceof tls.TLSSocket && this.socket.encrypted === true;
+  }
+
+  get tlsSocket(): tls.TLSSocket | undefined {
+    return this.socket instanceof tls.TLSSocket ? this.socket : undefined;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get remoteAddress(): string {
+    return this.socket.remoteAddress ?? '';
+  }
+
+  get localAddress(): string {
+    return this.socket.localAddress ?? '';
+  }
+
+  /** Write one reply. Replies are small; the socket buffers them in order. */
+  reply(code: ReplyCode, text: string | readonly string[]): void {
+    if (this.closed) return;
+    this.socket.write(formatReply(code, text));
+  }
+
+  /**
+   * Reply (234) and wrap the socket in TLS. Plaintext already received behind the AUTH command is
+   * discarded: a pipelined `AUTH TLS\r\nUSER x\r\n` must never run USER after the handshake
+   * (CVE-2011-1575). Resolves when the handshake is done; rejects (and closes) when it fails.
+   */
+  upgradeToTls(code: ReplyCode, text: string, secureContext: tls.SecureContext, handshakeTimeoutMs: number): Promise<void> {
+    this.upgrading = true;
+    const raw = this.socket;
+    raw.removeListener('data', this.onData);
+    this.reader.reset();
+    raw.write(formatReply(code, text));
+    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext });
+    this.socket = secure;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => secure.destroy(new Error('TLS handshake timed out')), handshakeTimeoutMs);
+      const fail = (err: Error) => {
+        clearTimeout(timer);
+        reject(err);
+      };
+      secure.once('error', fail);
+      secure.once('secure', () => {
+        clearTimeout(timer);
+        secure.removeListener('error', fail);
+        this.upgrading = false;
+        this.reader.reset();
+        this.attach(secure);
+        resolve();
+      });
+    }).catch((err: Error) => {
+      this.destroy();
+      this.notifyClose(true);
+      throw err;
+    });
+  }
+
+  /** Wrap an implicit-FTPS connection: TLS from the first byte. */
+  static async acceptImplicit(raw: Socket, secureContext: tls.SecureContext, timeoutMs: number): Promise<tls.TLSSocket> {
+    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => secure.destroy(new Error('TLS handshake timed out')), timeoutMs);
+      secure.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      secure.once('secure', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    return secure;
+  }
+
+  /** Send a last reply, then close gracefully (TLS close_notify, then FIN). */
+  close(code?: ReplyCode, text?: string): void {
+    if (this.closed) return;
+    if (code !== undefined && text !== undefined) this.socket.write(formatReply(code, text));
+    this.closed = true;
+    this.socket.end();
+    // A peer that never reads could hold the socket open: cap the goodbye.
+    setTimeout(() => this.socket.destroy(), 5_000).unref();
+  }
+
+  destroy(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+
+  private attach(socket: Socket): void {
+    socket.on('data', this.onData);
+    socket.on('error', (err) => this.events.onError(err));
+    socket.once('close', (hadError) => {
+      if (socket !== this.socket) return; // the plain socket under a TLS wrapper
+      this.notifyClose(hadError);
+    });
+  }
+
+  private closeNotified = false;
+  private notifyClose(hadError: boolean): void {
+    this.closed = true;
+    if (this.closeNotified) return;
+    this.closeNotified = true;
+    this.events.onClose(hadError);
+  }
+}

@@ -1,0 +1,184 @@
+// Uploads into the local backend in the four WriteModes; `replace` with hidden stores writes a
+// hidden temp file and renames it over the target, so a failed upload never damages the old file.
+import { randomBytes } from 'node:crypto';
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { FerryError } from '../../errors/ferry-error.js';
+import type { WriteOptions, WriteResult } from '../storage.js';
+import type { VirtualPath } from '../virtual-path.js';
+import { HIDDEN_STORE_PREFIX, type HostPathResolver } from './host-path-resolver.js';
+import { errnoOf, mapFsError } from './map-fs-error.js';
+
+// Absent on Windows; there the containment rests on the realpath checks alone.
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+// Opening a FIFO for writing would otherwise block a libuv thread until a reader shows up.
+const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
+const { O_WRONLY, O_CREAT, O_EXCL, O_TRUNC, O_APPEND } = constants;
+const WRITE_FLAGS = O_WRONLY | O_NOFOLLOW | O_NONBLOCK;
+const WRITE_HIGH_WATER_MARK = 256 * 1024;
+
+export interface LocalWriteSettings {
+  hiddenStores: boolean;
+  /** Mode for new files (0o666 & ~umask); applied with fchmod so the process umask does not interfere. */
+  fileMode: number;
+}
+
+interface WriteTarget {
+  /** Host path to write: the final component, or the real target of a symlink that stays inside. */
+  path: string;
+  /** lstat/stat of what is there now, if anything. */
+  existing: Stats | undefined;
+}
+
+export async function writeLocalFile(
+  resolver: HostPathResolver,
+  path: VirtualPath,
+  source: Readable,
+  options: WriteOptions,
+  settings: LocalWriteSettings,
+): Promise<WriteResult> {
+  try {
+    options.signal?.throwIfAborted();
+    const target = await resolveWriteTarget(resolver, path);
+    if (options.mode === 'create') {
+      if (target.existing !== undefined) throw new FerryError('ALREADY_EXISTS', `${path}: exists`, { publicMessage: 'File exists' });
+      const handle = await open(target.path, WRITE_FLAGS | O_CREAT | O_EXCL, settings.fileMode);
+      return await fill(handle, source, undefined, options.signal, () => handle.chmod(settings.fileMode));
+    }
+    assertWritable(target.existing, path);
+    switch (options.mode) {
+      case 'replace':
+        if (settings.hiddenStores) return await replaceAtomically(target, source, options.signal, settings.fileMode);
+        return await fill(await openOrCreate(target.path, WRITE_FLAGS | O_TRUNC, settings.fileMode), source, undefined, options.signal);
+      case 'append':
+        return await fill(await openOrCreate(target.path, WRITE_FLAGS | O_APPEND, settings.fileMode), source, undefined, options.signal);
+      case 'resume':
+        return await resume(target.path, path, source, options, settings.fileMode);
+      default:
+        throw new FerryError('BAD_ARGUMENT', `unknown write mode ${String(options.mode)}`, { publicMessage: 'Unsupported write mode' });
+    }
+  } catch (err) {
+    throw mapFsError(err, 'write', path);
+  }
+}
+
+/** Follow a final symlink only when it stays inside; a dangling one is written as the link itself (O_NOFOLLOW refuses). */
+async function resolveWriteTarget(resolver: HostPathResolver, path: VirtualPath): Promise<WriteTarget> {
+  const parent = await resolver.parent(path);
+  if (parent.name === '') throw new FerryError('IS_A_DIRECTORY', `${path}: is the root`, { publicMessage: 'Is a directory' });
+  let existing: Stats;
+  try {
+    existing = await lstat(parent.hostPath);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return { path: parent.hostPath, existing: undefined };
+    throw err;
+  }
+  if (!existing.isSymbolicLink()) return { path: parent.hostPath, existing };
+  let real: string;
+  try {
+    real = await realpath(parent.hostPath);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return { path: parent.hostPath, existing };
+    throw err;
+  }
+  resolver.assertInside(real, path);
+  return { path: real, existing: await stat(real) };
+}
+
+function assertWritable(existing: Stats | undefined, path: VirtualPath): void {
+  if (existing === undefined || existing.isFile() || existing.isSymbolicLink()) return;
+  if (existing.isDirectory()) throw new FerryError('IS_A_DIRECTORY', `${path}: is a directory`, { publicMessage: 'Is a directory' });
+  throw new FerryError('PERMISSION_DENIED', `${path}: not a regular file`, { publicMessage: 'Not a regular file' });
+}
+
+async function replaceAtomically(target: WriteTarget, source: Readable, signal: AbortSignal | undefined, fileMode: number): Promise<WriteResult> {
+  const tempPath = join(dirname(target.path), `${HIDDEN_STORE_PREFIX}${randomBytes(8).toString('hex')}`);
+  const handle = await open(tempPath, WRITE_FLAGS | O_CREAT | O_EXCL, fileMode);
+  // Keep the permissions of the file being replaced (a private 0600 file stays private).
+  const mode = target.existing?.isFile() ? target.existing.mode & 0o777 : fileMode;
+  try {
+    const result = await fill(handle, source, undefined, signal, () => handle.chmod(mode));
+    // fill() has closed the handle: the rename publishes a complete, closed file.
+    await rename(tempPath, target.path);
+    return result;
+  } catch (err) {
+    await unlink(tempPath).catch(() => {});
+    throw err;
+  }
+}
+
+/** REST + STOR: keep the first `start` bytes, drop the rest, write from there. */
+async function resume(hostPath: string, path: VirtualPath, source: Readable, options: WriteOptions, fileMode: number): Promise<WriteResult> {
+  const start = options.start ?? 0;
+  if (!Number.isSafeInteger(start) || start < 0) throw badOffset(path);
+  const handle =
+    start === 0
+      ? await openOrCreate(hostPath, WRITE_FLAGS, fileMode)
+      : await open(hostPath, WRITE_FLAGS).catch((err: unknown) => {
+          throw errnoOf(err) === 'ENOENT' ? badOffset(path) : err;
+        });
+  return fill(handle, source, start, options.signal, async () => {
+    const { size } = await handle.stat();
+    if (start > size) throw badOffset(path);
+    await handle.truncate(start);
+  });
+}
+
+/**
+ * Run `prepare`, then stream `source` into `handle` (at `position`, or the current offset) with
+ * backpressure and the abort signal; always closes the handle, and reports a failed close.
+ */
+async function fill(
+  handle: FileHandle,
+  source: Readable,
+  position: number | undefined,
+  signal: AbortSignal | undefined,
+  prepare?: () => Promise<void>,
+): Promise<WriteResult> {
+  try {
+    if (!(await handle.stat()).isFile()) throw new FerryError('PERMISSION_DENIED', 'not a regular file', { publicMessage: 'Not a regular file' });
+    await prepare?.();
+    const sink = handle.createWriteStream({ start: position, highWaterMark: WRITE_HIGH_WATER_MARK });
+    await (signal === undefined ? pipeline(source, sink) : pipeline(source, sink, { signal }));
+    await handle.close();
+    return { bytes: sink.bytesWritten };
+  } catch (err) {
+    // close() waits for any write still in flight, and is a no-op if the stream already closed it.
+    await handle.close().catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * Open for writing, creating the file if needed. O_EXCL first tells us whether we created it, so
+ * only new files get our mode; the retry covers a file deleted or created between the two opens.
+ */
+async function openOrCreate(hostPath: string, flags: number, fileMode: number): Promise<FileHandle> {
+  for (let attempt = 1; ; attempt++) {
+    const created = await open(hostPath, flags | O_CREAT | O_EXCL, fileMode).catch((err: unknown) => {
+      if (errnoOf(err) === 'EEXIST') return undefined;
+      throw err;
+    });
+    if (created !== undefined) {
+      await created.chmod(fileMode).catch(async (err: unknown) => {
+        await created.close().catch(() => {});
+        throw err;
+      });
+      return created;
+    }
+    const existing = await open(hostPath, flags).catch((err: unknown) => {
+      if (errnoOf(err) === 'ENOENT' && attempt < 3) return undefined;
+      throw err;
+    });
+    if (existing !== undefined) return existing;
+  }
+}
+
+function badOffset(path: VirtualPath): FerryError {
+  return new FerryError('BAD_ARGUMENT', `${path}: restart offset beyond end of file`, {
+    publicMessage: 'Restart offset is beyond the end of the file',
+  });
+}

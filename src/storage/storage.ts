@@ -1,0 +1,71 @@
+// The storage contract every backend implements (local disk now, object stores later).
+// Paths are VirtualPaths; backends map them to their own namespace and throw FerryErrors.
+import type { Readable } from 'node:stream';
+import type { VirtualPath } from './virtual-path.js';
+
+export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
+
+export interface FileStat {
+  /** Base name ('' for the root). */
+  name: string;
+  type: EntryType;
+  size: number;
+  mtime: Date;
+  /** POSIX permission bits (0o777 part), for LIST and MLSD's UNIX.mode; 0 where unknown. */
+  mode: number;
+  /** Stable identity for MLSD's `unique` fact (device + inode locally). */
+  unique?: string;
+  /** For a symlink: where it points, as stored (LIST shows `name -> target`). */
+  linkTarget?: string;
+}
+
+/**
+ * How a write treats an existing file:
+ * - create: fail with ALREADY_EXISTS if it exists (STOU, and STOR when overwriting is off)
+ * - replace: whole new content; with atomic uploads the old file stays intact until the new one is complete
+ * - append: add at the end (APPE)
+ * - resume: keep the first `start` bytes, write from there (REST + STOR)
+ */
+export type WriteMode = 'create' | 'replace' | 'append' | 'resume';
+
+export interface ReadOptions {
+  start?: number;
+  signal?: AbortSignal;
+}
+
+export interface WriteOptions {
+  mode: WriteMode;
+  /** Offset for `resume`. */
+  start?: number;
+  signal?: AbortSignal;
+}
+
+export interface WriteResult {
+  /** Bytes taken from the source. */
+  bytes: number;
+}
+
+export interface StorageCapabilities {
+  append: boolean;
+  resumeUpload: boolean;
+  /** Uploads become visible only when complete (hidden stores). */
+  atomicUpload: boolean;
+  setModified: boolean;
+  chmod: boolean;
+}
+
+export interface Storage {
+  readonly capabilities: StorageCapabilities;
+  stat(path: VirtualPath): Promise<FileStat>;
+  /** Entries of a directory, streamed: never the whole listing in memory. */
+  list(path: VirtualPath): AsyncIterable<FileStat>;
+  read(path: VirtualPath, options?: ReadOptions): Promise<Readable>;
+  /** Consume `source` into `path`. Rejects (and leaves no partial replacement) if the source errors or the signal aborts. */
+  write(path: VirtualPath, source: Readable, options: WriteOptions): Promise<WriteResult>;
+  mkdir(path: VirtualPath): Promise<void>;
+  rmdir(path: VirtualPath): Promise<void>;
+  remove(path: VirtualPath): Promise<void>;
+  rename(from: VirtualPath, to: VirtualPath): Promise<void>;
+  setModified?(path: VirtualPath, mtime: Date): Promise<void>;
+  chmod?(path: VirtualPath, mode: number): Promise<void>;
+}
