@@ -71,7 +71,7 @@ export async function loadTls(config: FerryConfig, baseDir: string, paths: Paths
     const keyFile = path.join(paths.tlsDir, 'key.pem');
     if (!existsSync(certFile) || !existsSync(keyFile)) {
       const host = os.hostname();
-      const cert = await generateSelfSignedCertificate({ commonName: host, subjectAltNames: ['localhost', '127.0.0.1', '::1', host] });
+      const cert = await generateSelfSignedCertificate({ commonName: host }); // adds the host name to the default SANs when it is a valid DNS name
       await writeCertificateFiles(paths.tlsDir, cert);
       generated = true;
       print(`Generated a self-signed TLS certificate in ${paths.tlsDir}`);
