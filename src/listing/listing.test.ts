@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { FileStat } from '../storage/storage.js';
+import { formatListLine, parseListArgument } from './list-format.js';
+import { formatFacts, formatTimeVal, mlstFeatLine, parseMlstOpts, permFact, DEFAULT_MLST_FACTS } from './mlsx-facts.js';
+import { PERMISSION_PRESETS } from '../config/schema.js';
+
+const now = Date.UTC(2026, 10, 25, 12, 0, 0);
+const file: FileStat = { name: 'report.pdf', type: 'file', size: 1234, mtime: new Date(Date.UTC(2026, 10, 20, 8, 5)), mode: 0o644, unique: '801.2a' };
+const dir: FileStat = { name: 'docs', type: 'dir', size: 4096, mtime: new Date(Date.UTC(2024, 0, 2)), mode: 0o755 };
+
+test('LIST lines in ls -l form: recent files show the time, old ones the year', () => {
+  assert.equal(formatListLine(file, 'alice', now), '-rw-r--r-- 1 alice alice         1234 Nov 20 08:05 report.pdf\r\n');
+  assert.equal(formatListLine(dir, 'alice', now), 'drwxr-xr-x 1 alice alice         4096 Jan  2  2024 docs\r\n');
+  const link: FileStat = { ...file, type: 'symlink', name: 'l', linkTarget: 'report.pdf', mode: 0o777 };
+  assert.match(formatListLine(link, 'a', now), /^lrwxrwxrwx .* l -> report\.pdf\r\n$/);
+});
+
+test('LIST flags are tolerated', () => {
+  assert.deepEqual(parseListArgument('-la'), { path: '', all: true });
+  assert.deepEqual(parseListArgument('-l sub dir'), { path: 'sub dir', all: false });
+  assert.deepEqual(parseListArgument('folder'), { path: 'folder', all: false });
+});
+
+test('MLSD facts (RFC 3659 7)', () => {
+  const full = PERMISSION_PRESETS.full;
+  assert.equal(formatTimeVal(file.mtime), '20261120080500');
+  assert.equal(formatFacts(file, file.name, DEFAULT_MLST_FACTS, new Set(full)), 'type=file;size=1234;modify=20261120080500;perm=adfrw;unique=801.2a; report.pdf');
+  assert.equal(formatFacts(dir, 'docs', DEFAULT_MLST_FACTS, new Set(PERMISSION_PRESETS['read-only'])), 'type=dir;modify=20240102000000;perm=el; docs');
+  assert.equal(permFact('dir', new Set(full)), 'cdeflmp');
+  assert.equal(mlstFeatLine(), 'MLST type*;size*;modify*;perm*;unique*;UNIX.mode;');
+  assert.deepEqual([...parseMlstOpts('type;size;bogus;')], ['type', 'size']);
+});
