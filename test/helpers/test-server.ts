@@ -1,6 +1,6 @@
 // Starts a real Ferry server on 127.0.0.1 (ephemeral ports) in a fresh temp folder, with users,
 // for integration and interop tests. Everything is removed by stop().
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -58,6 +58,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     : pino({ level: 'silent' });
   const running = await startFerry(configFile, { print: () => {}, logger, watch: false });
   const certPem = running.server['options'].tls?.certPem;
+  const home = path.join(running.paths.storageRoot, DEFAULT_USER.name);
+  await mkdir(home, { recursive: true }); // so tests can seed files before the first login
   return {
     running,
     host: '127.0.0.1',
@@ -65,7 +67,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     implicitPort: running.addresses.implicit?.port,
     storageRoot: running.paths.storageRoot,
     dir,
-    user: { ...DEFAULT_USER, home: path.join(running.paths.storageRoot, DEFAULT_USER.name) },
+    user: { ...DEFAULT_USER, home },
     certPem,
     fingerprint: certPem ? inspectCertificate(certPem).fingerprintSha256 : undefined,
     async stop() {
