@@ -101,6 +101,11 @@ export interface RunningFerry {
   logger: Logger;
   /** Re-read certificate and users (SIGHUP). */
   reload(): Promise<void>;
+  /**
+   * Apply a validated config live (the admin page): certificate checked first (errors reject and
+   * change nothing), then listeners and settings for new sessions; running sessions continue.
+   */
+  apply(next: FerryConfig): Promise<void>;
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -146,12 +151,22 @@ export async function startFerry(configFile: string, options: StartOptions = {})
     throw err;
   }
 
+  const apply = async (next: FerryConfig) => {
+    const setup = await loadTls(next, loaded.baseDir, paths, print);
+    for (const w of setup?.warnings ?? []) logger.warn(w);
+    const nextProvider = setup ? new SecureContextProvider(setup.material, { minVersion: next.tls.minVersion, ciphers: next.tls.ciphers }) : undefined;
+    await server.reconfigure(next, nextProvider);
+    currentConfig = next;
+  };
+  let currentConfig = config;
+
   const reload = async () => {
     const error = await users.reload();
     if (error) logger.error({ err: error.message }, 'users file invalid: keeping the previous users');
+    const provider = server.tlsProvider;
     if (!provider) return;
     try {
-      const next = await loadTls(config, loaded.baseDir, paths, print);
+      const next = await loadTls(currentConfig, loaded.baseDir, paths, print);
       if (next && next.material.certPem !== provider.certPem) {
         provider.update(next.material);
         logger.info({ fingerprint: inspectCertificate(next.material.certPem).fingerprintSha256 }, 'certificate reloaded: new connections use it');
@@ -177,5 +192,5 @@ export async function startFerry(configFile: string, options: StartOptions = {})
     await users.close();
     await xferlog?.close();
   };
-  return { server, addresses, loaded, paths, logger, reload, stop };
+  return { server, addresses, loaded, paths, logger, reload, apply, stop };
 }

@@ -34,14 +34,18 @@ const IMPLICIT_HANDSHAKE_TIMEOUT_MS = 30_000;
 export class FtpServer {
   readonly sessions = new Set<Session>();
   private readonly perIp = new Map<string, number>();
-  private readonly servers: net.Server[] = [];
+  private explicitServer: net.Server | undefined;
+  private implicitServer: net.Server | undefined;
   private readonly services: SessionServices;
   private closing = false;
   private config: FerryConfig;
+  private tls: SecureContextProvider | undefined;
+  private pool: PassivePortPool;
 
   constructor(private readonly options: FtpServerOptions) {
     this.config = options.config;
-    const pool = new PassivePortPool(this.config.passive.minPort, this.config.passive.maxPort);
+    this.tls = options.tls;
+    this.pool = new PassivePortPool(this.config.passive.minPort, this.config.passive.maxPort);
     const self = this;
     this.services = {
       get config() {
@@ -50,9 +54,11 @@ export class FtpServer {
       users: options.users,
       openStorage: (user) => this.openStorage(user),
       get tls() {
-        return self.options.tls;
+        return self.tls;
       },
-      pool,
+      get pool() {
+        return self.pool;
+      },
       logger: options.logger,
       onTransfer: (record) => this.onTransfer(record),
       dispatch,
@@ -62,18 +68,66 @@ export class FtpServer {
     };
   }
 
+  get currentConfig(): FerryConfig {
+    return this.config;
+  }
+
+  get tlsProvider(): SecureContextProvider | undefined {
+    return this.tls;
+  }
+
+  get addresses(): ListeningAddresses {
+    return {
+      explicit: this.explicitServer?.address() as net.AddressInfo,
+      ...(this.implicitServer ? { implicit: this.implicitServer.address() as net.AddressInfo } : {}),
+    };
+  }
+
+  /**
+   * Apply a new config without dropping anyone: listeners whose address changed are rebound (the new
+   * one first, so a failure leaves the old one serving), new sessions get the new settings and TLS
+   * provider, running sessions keep the config they started with.
+   */
+  async reconfigure(next: FerryConfig, tls: SecureContextProvider | undefined): Promise<void> {
+    const prev = this.config;
+    if (next.server.host !== prev.server.host || next.server.port !== prev.server.port) {
+      const fresh = await this.listenOn(next.server.host, next.server.port, false);
+      this.explicitServer?.close();
+      this.explicitServer = fresh;
+    }
+    const wantImplicit = next.tls.mode !== 'disabled' && next.tls.implicit.enabled && tls !== undefined;
+    const implicitMoved = next.server.host !== prev.server.host || next.tls.implicit.port !== prev.tls.implicit.port;
+    if (!wantImplicit && this.implicitServer) {
+      this.implicitServer.close();
+      this.implicitServer = undefined;
+    } else if (wantImplicit && (!this.implicitServer || implicitMoved)) {
+      const fresh = await this.listenOn(next.server.host, next.tls.implicit.port, true);
+      this.implicitServer?.close();
+      this.implicitServer = fresh;
+    }
+    if (next.passive.minPort !== prev.passive.minPort || next.passive.maxPort !== prev.passive.maxPort) {
+      this.pool = new PassivePortPool(next.passive.minPort, next.passive.maxPort);
+    }
+    this.tls = tls;
+    this.config = next;
+    this.logger.info('configuration applied: new sessions use it');
+  }
+
   get logger(): Logger {
     return this.options.logger;
   }
 
   async listen(): Promise<ListeningAddresses> {
     const { server, tls } = this.config;
-    const explicit = await this.listenOn(server.host, server.port, false);
-    let implicit: net.AddressInfo | undefined;
-    if (tls.mode !== 'disabled' && tls.implicit.enabled && this.options.tls) {
-      implicit = await this.listenOn(server.host, tls.implicit.port, true);
+    this.explicitServer = await this.listenOn(server.host, server.port, false);
+    if (tls.mode !== 'disabled' && tls.implicit.enabled && this.tls) {
+      this.implicitServer = await this.listenOn(server.host, tls.implicit.port, true);
     }
-    return { explicit, implicit };
+    return this.addresses;
+  }
+
+  private get listeners(): net.Server[] {
+    return [this.explicitServer, this.implicitServer].filter((s): s is net.Server => s !== undefined);
   }
 
   /**
@@ -82,7 +136,7 @@ export class FtpServer {
    */
   async close({ graceMs }: { graceMs: number }): Promise<void> {
     this.closing = true;
-    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await Promise.all(this.listeners.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     const deadline = Date.now() + graceMs;
     const busy = () => [...this.sessions].filter((s) => s.transfer);
     while (busy().length > 0 && Date.now() < deadline) {
@@ -97,22 +151,21 @@ export class FtpServer {
   /** Cut everything now. */
   destroy(): void {
     this.closing = true;
-    for (const s of this.servers) s.close();
+    for (const s of this.listeners) s.close();
     for (const session of this.sessions) session.channel.destroy();
     this.sessions.clear();
   }
 
-  private listenOn(host: string, port: number, implicit: boolean): Promise<net.AddressInfo> {
+  private listenOn(host: string, port: number, implicit: boolean): Promise<net.Server> {
     const server = net.createServer({ noDelay: true }, (socket) => void this.accept(socket, implicit));
-    server.on('error', (err) => this.logger.error({ err }, 'listener error'));
-    this.servers.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host, port }, () => {
         server.removeListener('error', reject);
+        server.on('error', (err) => this.logger.error({ err }, 'listener error'));
         const address = server.address() as net.AddressInfo;
         this.logger.info({ host: address.address, port: address.port, implicit }, implicit ? 'listening (implicit FTPS)' : 'listening (FTP/FTPES)');
-        resolve(address);
+        resolve(server);
       });
     });
   }
@@ -124,7 +177,7 @@ export class FtpServer {
     let socket: net.Socket = raw;
     let secureContext;
     if (implicit) {
-      secureContext = this.options.tls!.sessionContext();
+      secureContext = this.tls!.sessionContext();
       try {
         socket = await ControlChannel.acceptImplicit(raw, secureContext, IMPLICIT_HANDSHAKE_TIMEOUT_MS);
       } catch (err) {

@@ -38,11 +38,12 @@ export interface TransferRecord {
 
 /** What a session needs from its server. */
 export interface SessionServices {
-  config: FerryConfig;
+  /** The current config; sessions take a snapshot when they start. */
+  readonly config: FerryConfig;
   users: Authenticator;
   openStorage(user: AuthenticatedUser): Promise<Storage>;
-  tls: SecureContextProvider | undefined;
-  pool: PassivePortPool;
+  readonly tls: SecureContextProvider | undefined;
+  readonly pool: PassivePortPool;
   logger: Logger;
   onTransfer(record: TransferRecord): void;
   /** Dispatches one command line; set by the server so sessions do not import the command table. */
@@ -71,6 +72,8 @@ export class Session {
   readonly channel: ControlChannel;
   readonly data: DataChannel;
   readonly startedAt = Date.now();
+  /** The config as it was when the session started: a live change applies to new sessions only. */
+  readonly config: FerryConfig;
 
   user: AuthenticatedUser | undefined;
   storage: Storage | undefined;
@@ -107,7 +110,7 @@ export class Session {
       this.pbszSet = true;
       this.prot = 'P'; // implicit FTPS protects data connections by default
     }
-    const config = services.config;
+    const config = (this.config = services.config);
     this.channel = new ControlChannel(socket, config.server.maxLineLength, {
       onLine: (event) => this.onLine(event),
       onClose: () => this.onClosed(),
@@ -129,9 +132,6 @@ export class Session {
     this.loginTimer.unref();
   }
 
-  get config(): FerryConfig {
-    return this.services.config;
-  }
 
   get secure(): boolean {
     return this.channel.secure;

@@ -57,7 +57,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ? pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) })
     : pino({ level: 'silent' });
   const running = await startFerry(configFile, { print: () => {}, logger, watch: false });
-  const certPem = running.server['options'].tls?.certPem;
+  const certPem = running.server.tlsProvider?.certPem;
   const home = path.join(running.paths.storageRoot, DEFAULT_USER.name);
   await mkdir(home, { recursive: true }); // so tests can seed files before the first login
   return {
