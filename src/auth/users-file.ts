@@ -137,11 +137,13 @@ export interface AddUserOptions {
   home?: string;
   permissions?: UserRecord['permissions'];
   tls?: UserRecord['tls'];
+  /** Per-user override of tls.requireSessionReuse (clients that cannot resume TLS sessions). */
+  requireSessionReuse?: boolean;
 }
 
 /** Adds an account. Refuses invalid or reserved names and names already taken (ignoring case). */
 export async function addUser(file: string, options: AddUserOptions): Promise<void> {
-  const { name, password, home, permissions, tls } = options;
+  const { name, password, home, permissions, tls, requireSessionReuse } = options;
   const nameCheck = userRecordSchema.shape.name.safeParse(name);
   if (!nameCheck.success) {
     throw new FerryError('BAD_ARGUMENT', `invalid user name "${name}": ${nameCheck.error.issues[0]?.message}`);
@@ -164,6 +166,7 @@ export async function addUser(file: string, options: AddUserOptions): Promise<vo
     if (home !== undefined) record.home = home;
     if (permissions !== undefined) record.permissions = permissions;
     if (tls !== undefined) record.tls = tls;
+    if (requireSessionReuse !== undefined) record.requireSessionReuse = requireSessionReuse;
     doc.addIn(['users'], doc.createNode(record));
   });
 }

@@ -7,9 +7,10 @@ import { generatePassword } from '../auth/password-hash.js';
 import { loadConfig } from '../config/load-config.js';
 import { PERMISSIONS, type Permission } from '../config/schema.js';
 import { FerryError } from '../errors/ferry-error.js';
-import { DEFAULT_CONFIG_FILE, loadTls, resolvePaths, startFerry } from '../server/bootstrap.js';
+import { configSecretWarnings, DEFAULT_CONFIG_FILE, loadTls, resolvePaths, startFerry } from '../server/bootstrap.js';
 import { generateSelfSignedCertificate, KEY_TYPES, writeCertificateFiles, type KeyType } from '../tls/certificate-generate.js';
 import { formatCertificateInfo, inspectCertificate } from '../tls/certificate-inspect.js';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { readPassword } from './read-password.js';
 
@@ -77,8 +78,9 @@ export function buildProgram(io: CliIO): Command {
     .action(async (opts: { config: string }) => {
       const loaded = await loadConfig(opts.config);
       const paths = resolvePaths(loaded);
-      const tls = await loadTls(loaded.config, loaded.baseDir, paths, io.out);
-      for (const w of tls?.warnings ?? []) io.err(`warning: ${w}`);
+      const tls = await loadTls(loaded.config, loaded.baseDir, paths, io.out, { generate: false });
+      if (!tls && loaded.config.tls.mode !== 'disabled') io.out(`No certificate configured: \`ferry serve\` will generate one into ${paths.tlsDir} on first start`);
+      for (const w of [...(tls?.warnings ?? []), ...(await configSecretWarnings(loaded))]) io.err(`warning: ${w}`);
       io.out(`${loaded.file}: configuration is valid`);
     });
 
@@ -90,12 +92,20 @@ export function buildProgram(io: CliIO): Command {
     .option('--home <dir>', 'home folder, relative to storage.root (default: the user name)')
     .option('--permissions <list>', `full, read-only, or a comma list of: ${PERMISSIONS.join(', ')}`, 'full')
     .addOption(new Option('--tls <mode>', 'per-user TLS requirement').choices(['inherit', 'optional', 'required']).default('inherit'))
+    .option('--no-session-reuse', 'do not require TLS session reuse on data connections for this user (clients such as stock Python ftplib)')
     .option('--password-stdin', 'read the password from standard input')
     .option('--generate-password', 'generate a password and print it once')
-    .action(async (name: string, opts: { config: string; home?: string; permissions: string; tls: 'inherit' | 'optional' | 'required'; passwordStdin?: boolean; generatePassword?: boolean }) => {
+    .action(async (name: string, opts: { config: string; home?: string; permissions: string; tls: 'inherit' | 'optional' | 'required'; sessionReuse: boolean; passwordStdin?: boolean; generatePassword?: boolean }) => {
       const file = await usersFileOf(opts.config);
       const password = opts.generatePassword ? generatePassword() : await readPassword(opts.passwordStdin === true);
-      await addUser(file, { name, password, home: opts.home, permissions: parsePermissions(opts.permissions), tls: opts.tls });
+      await addUser(file, {
+        name,
+        password,
+        home: opts.home,
+        permissions: parsePermissions(opts.permissions),
+        tls: opts.tls,
+        ...(opts.sessionReuse ? {} : { requireSessionReuse: false }),
+      });
       io.out(`User ${name} added to ${file}`);
       if (opts.generatePassword) io.out(`Password (shown once): ${password}`);
     });
@@ -149,8 +159,11 @@ export function buildProgram(io: CliIO): Command {
     .option('--days <n>', 'validity in days', (v) => Number(v), 825)
     .addOption(new Option('--key <type>', 'key type').choices([...KEY_TYPES]).default('ec-p256'))
     .option('--out <dir>', 'output folder for cert.pem and key.pem (key written with mode 0600)', '.')
-    .action(async (opts: { cn?: string; san?: string[]; days: number; key: KeyType; out: string }) => {
+    .option('--force', 'replace an existing cert.pem/key.pem in the output folder')
+    .action(async (opts: { cn?: string; san?: string[]; days: number; key: KeyType; out: string; force?: boolean }) => {
       if (!Number.isInteger(opts.days) || opts.days < 1) throw new CliExit(2, '--days must be a whole number of days');
+      const existing = ['cert.pem', 'key.pem'].map((f) => path.join(opts.out, f)).filter((f) => existsSync(f));
+      if (existing.length > 0 && !opts.force) throw new CliExit(1, `${existing.join(' and ')} already exist: use --force to replace them, or --out another folder`);
       const generated = await generateSelfSignedCertificate({ commonName: opts.cn, subjectAltNames: opts.san, days: opts.days, keyType: opts.key });
       const files = await writeCertificateFiles(opts.out, generated);
       io.out(`Certificate: ${files.certFile}`);
@@ -169,8 +182,9 @@ export function buildProgram(io: CliIO): Command {
         pem = await readFile(path.resolve(opts.file), 'utf8');
       } else {
         const loaded = await loadConfig(opts.config);
-        const tls = await loadTls(loaded.config, loaded.baseDir, resolvePaths(loaded), io.out);
-        if (!tls) throw new CliExit(2, 'TLS is disabled in this configuration (tls.mode: disabled)');
+        const tls = await loadTls(loaded.config, loaded.baseDir, resolvePaths(loaded), io.out, { generate: false });
+        if (!tls && loaded.config.tls.mode === 'disabled') throw new CliExit(2, 'TLS is disabled in this configuration (tls.mode: disabled)');
+        if (!tls) throw new CliExit(2, 'No certificate yet: start the server once (`ferry serve`) or run `ferry cert generate`');
         pem = tls.material.certPem;
         for (const w of tls.warnings) io.err(`warning: ${w}`);
       }
@@ -188,7 +202,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return 0;
   } catch (err) {
     const e = err as { code?: string; exitCode?: number; message?: string };
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || (e.code?.startsWith('commander.') && e.exitCode === 0)) return 0;
     if (typeof e.code === 'string' && e.code.startsWith('commander.')) return 2;
     if (err instanceof CliExit) {
       io.err(`ferry: ${err.message}`);

@@ -56,7 +56,7 @@ async function store(ctx: LoggedInContext, mode: WriteMode, target: VirtualPath,
       const counted = byteCounter(progress);
       const feeding = session.type === 'A' ? pipeline(socket, fromNetworkAscii(), counted) : pipeline(socket, counted);
       feeding.catch(() => {}); // its error reaches storage.write through `counted`
-      const result = await storage.write(target, counted, { mode, start, signal });
+      const result = await storage.write(target, counted, { mode, start, signal, keepPartial: session.config.storage.partialUploads === 'keep' });
       await feeding;
       return result.bytes;
     },

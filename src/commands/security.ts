@@ -22,9 +22,9 @@ export const securityCommands = defineCommands(
       const mechanism = arg.trim().toUpperCase();
       if (!TLS_MECHANISMS.has(mechanism)) return reply(Reply.NOT_IMPLEMENTED_PARAM, `Unknown security mechanism "${arg}": use AUTH TLS`);
       session.discardQueued();
-      session.secureContext = provider.sessionContext();
+      session.tlsScope = provider.sessionScope();
       try {
-        await session.channel.upgradeToTls(Reply.SECURITY_EXCHANGE_DONE, `AUTH ${mechanism} OK: starting TLS`, session.secureContext, HANDSHAKE_TIMEOUT_MS);
+        await session.channel.upgradeToTls(Reply.SECURITY_EXCHANGE_DONE, `AUTH ${mechanism} OK: starting TLS`, session.tlsScope, HANDSHAKE_TIMEOUT_MS);
       } catch (err) {
         session.log.info({ err: (err as Error).message }, 'TLS handshake failed');
         return;

@@ -10,6 +10,7 @@ interface JsonSchema {
   enum?: unknown[];
   minimum?: number;
   maximum?: number;
+  format?: string;
   properties?: Record<string, JsonSchema>;
 }
 
@@ -18,7 +19,8 @@ function schemaTree(): JsonSchema {
 }
 
 function allowed(s: JsonSchema): string {
-  if (s.enum) return s.enum.join(' | ');
+  if (s.enum) return s.enum.join(', ');
+  if (s.format) return s.format === 'ipv4' ? 'IPv4 address' : s.format;
   if (s.minimum !== undefined && s.maximum !== undefined) return `${s.minimum}..${s.maximum}`;
   return s.type ?? '';
 }

@@ -23,12 +23,16 @@ function valueAt(input: unknown, keys: readonly PropertyKey[]): unknown {
 
 /** One line per problem: "key.path: message (got value)". Secrets are never echoed. */
 export function formatConfigIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string[] {
-  return issues.map((issue) => {
+  return issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const parent = issue.path.map(String).join('.');
+      return issue.keys.map((k) => `${parent ? `${parent}.` : ''}${k}: unknown key (check the spelling; see the README's configuration reference)`);
+    }
     const key = issue.path.map((k) => (typeof k === 'number' ? `[${k}]` : String(k))).join('.').replace(/\.\[/g, '[') || '(top level)';
     const value = valueAt(input, issue.path);
     const secret = /key|passphrase|password|cert/i.test(key);
     const got = value === undefined || secret || typeof value === 'object' ? '' : ` (got ${JSON.stringify(value)})`;
-    return `${key}: ${issue.message}${got}`;
+    return [`${key}: ${issue.message}${got}`];
   });
 }
 
@@ -51,7 +55,8 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   }
   const doc = YAML.parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new FerryError('CONFIG_INVALID', `${abs}: YAML syntax error: ${doc.errors[0]!.message}`);
+    // Only the first line: the rest quotes the file, which may hold a key or passphrase.
+    throw new FerryError('CONFIG_INVALID', `${abs}: YAML syntax error: ${doc.errors[0]!.message.split('\n')[0]}`);
   }
   return { config: parseConfig(doc.toJS(), abs), file: abs, baseDir: path.dirname(abs) };
 }

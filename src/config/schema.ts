@@ -27,6 +27,7 @@ export const serverSchema = z
     maxClientsPerIp: z.number().int().min(1).max(100_000).default(20).describe('Most simultaneous control connections from one IP address'),
     maxLineLength: z.number().int().min(512).max(65_536).default(4096).describe('Longest command line accepted, in bytes; longer lines are refused with 500'),
     maxLoginAttempts: z.number().int().min(1).max(100).default(3).describe('Failed logins allowed on one connection before it is closed'),
+    maxSessionsPerUser: z.number().int().min(1).max(100_000).default(10).describe('Most simultaneous logged-in sessions of one user'),
     shutdownGraceSeconds: z.number().int().min(0).max(3600).default(30).describe('On SIGTERM/SIGINT, how long running transfers may finish before they are cut'),
   })
   .prefault({});
@@ -82,12 +83,38 @@ export const storageSchema = z
   .strictObject({
     root: z.string().default('data/files').describe('Folder that holds the users\' home folders (relative paths are relative to the config file)'),
     hiddenStores: z.boolean().default(true).describe('Write uploads to a hidden temporary file and rename on success, so a failed upload never replaces a good file'),
+    partialUploads: z
+      .enum(['delete', 'keep'])
+      .default('delete')
+      .describe('What an interrupted upload leaves: delete (the folder is as before the upload) or keep (the partial file stays, to resume with REST/APPE; an existing file is still never replaced)'),
     overwrite: z.boolean().default(true).describe('Allow STOR to replace an existing file (users also need the delete permission)'),
     umask: z
       .string()
       .regex(/^0?[0-7]{3}$/, 'an octal mask such as 022')
       .default('022')
       .describe('Permission bits removed from new files and folders'),
+  })
+  .prefault({});
+
+export const securitySchema = z
+  .strictObject({
+    loginFailureDelayMs: z.number().int().min(0).max(10_000).default(1000).describe('Delay before answering a failed login, growing with each failure on the connection (n x this), in milliseconds'),
+    ban: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Temporarily ban an IP address after repeated failed logins'),
+        maxFailures: z.number().int().min(1).max(10_000).default(10).describe('Failed logins from one IP address within the window that trigger a ban'),
+        windowSeconds: z.number().int().min(1).max(86_400).default(600).describe('Window in which failures are counted, in seconds'),
+        banSeconds: z.number().int().min(1).max(604_800).default(900).describe('How long a ban lasts, in seconds'),
+      })
+      .prefault({}),
+    userLockout: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('Lock an account after repeated failed logins (from any address)'),
+        maxFailures: z.number().int().min(1).max(10_000).default(10).describe('Failed logins within the window that lock the account'),
+        windowSeconds: z.number().int().min(1).max(86_400).default(600).describe('Window in which failures are counted, in seconds'),
+        lockSeconds: z.number().int().min(1).max(604_800).default(900).describe('How long the account stays locked, in seconds'),
+      })
+      .prefault({}),
   })
   .prefault({});
 
@@ -119,6 +146,7 @@ export const configSchema = z
     active: activeSchema,
     tls: tlsSchema,
     storage: storageSchema,
+    security: securitySchema,
     users: usersSchema,
     logging: loggingSchema,
   })

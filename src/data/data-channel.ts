@@ -5,6 +5,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { FerryError } from '../errors/ferry-error.js';
+import { tlsServerOptions, type TlsSessionScope } from '../tls/secure-context-provider.js';
 import { sameAddress } from './address.js';
 import type { PassivePortPool } from './passive-port-pool.js';
 
@@ -19,8 +20,8 @@ export interface DataChannelOptions {
 }
 
 export interface OpenOptions {
-  /** Wrap in TLS with this context (PROT P). */
-  secureContext?: tls.SecureContext;
+  /** Wrap in TLS within this session scope (PROT P). */
+  tlsScope?: TlsSessionScope;
   /** Refuse a protected connection that does not resume a TLS session. */
   requireSessionReuse: boolean;
   signal: AbortSignal;
@@ -86,7 +87,7 @@ export class DataChannel {
       });
     }
     const raw = await withAbort(pending.kind === 'passive' ? pending.socket : this.connectActive(pending.host, pending.port), options.signal);
-    if (!options.secureContext) return raw;
+    if (!options.tlsScope) return raw;
     return this.secure(raw, options);
   }
 
@@ -123,7 +124,7 @@ export class DataChannel {
   }
 
   private secure(raw: net.Socket, options: OpenOptions): Promise<net.Socket> {
-    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: options.secureContext });
+    const secure = new tls.TLSSocket(raw, tlsServerOptions(options.tlsScope!));
     return new Promise<net.Socket>((resolve, reject) => {
       const timer = setTimeout(() => secure.destroy(new Error('TLS handshake on the data connection timed out')), this.options.connectTimeoutMs);
       secure.once('error', (err) => {

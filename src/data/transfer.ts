@@ -57,7 +57,7 @@ export async function runTransfer(session: Session, spec: TransferSpec): Promise
   let complete = false;
   try {
     socket = await session.data.open({
-      secureContext: session.prot === 'P' ? session.secureContext : undefined,
+      tlsScope: session.prot === 'P' ? session.tlsScope : undefined,
       requireSessionReuse: sessionReuseRequired(session.config, session.user),
       signal: controller.signal,
     });

@@ -2,7 +2,7 @@
 // user, generated certificate), certificate checks, user store, listeners, and reload of certificate
 // and users without a restart. Everything printed for the operator goes through `print`.
 import { existsSync, unwatchFile, watchFile } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -62,7 +62,13 @@ export interface TlsSetup {
  * The certificate in use: the configured one, or the generated one in the data folder (created on
  * first start). Errors in the certificate stop the start; warnings are returned.
  */
-export async function loadTls(config: FerryConfig, baseDir: string, paths: Paths, print: (line: string) => void): Promise<TlsSetup | undefined> {
+export async function loadTls(
+  config: FerryConfig,
+  baseDir: string,
+  paths: Paths,
+  print: (line: string) => void,
+  options: { generate: boolean } = { generate: true },
+): Promise<TlsSetup | undefined> {
   if (config.tls.mode === 'disabled') return undefined;
   let generated = false;
   let material = await loadCertificateMaterial(config.tls, baseDir);
@@ -70,6 +76,8 @@ export async function loadTls(config: FerryConfig, baseDir: string, paths: Paths
     const certFile = path.join(paths.tlsDir, 'cert.pem');
     const keyFile = path.join(paths.tlsDir, 'key.pem');
     if (!existsSync(certFile) || !existsSync(keyFile)) {
+      // Checking commands never write: they report that the first start will generate one.
+      if (!options.generate) return undefined;
       const host = os.hostname();
       const cert = await generateSelfSignedCertificate({ commonName: host }); // adds the host name to the default SANs when it is a valid DNS name
       await writeCertificateFiles(paths.tlsDir, cert);
@@ -91,6 +99,15 @@ export async function loadTls(config: FerryConfig, baseDir: string, paths: Paths
     if (w) warnings.push(w);
   }
   return { material: material!, findings, warnings, generated };
+}
+
+/** A config file that holds an inline private key or passphrase must not be readable by others. */
+export async function configSecretWarnings(loaded: LoadedConfig): Promise<string[]> {
+  const { tls } = loaded.config;
+  if (!tls.key && !tls.passphrase) return [];
+  const mode = (await stat(loaded.file)).mode & 0o777;
+  if ((mode & 0o077) === 0) return [];
+  return [`${loaded.file} holds an inline private key or passphrase and is readable by others (mode ${mode.toString(8).padStart(4, '0')}). Run \`chmod 600 ${loaded.file}\``];
 }
 
 export interface RunningFerry {
@@ -132,7 +149,7 @@ export async function startFerry(configFile: string, options: StartOptions = {})
   }
 
   const tlsSetup = await loadTls(config, loaded.baseDir, paths, print);
-  for (const w of tlsSetup?.warnings ?? []) logger.warn(w);
+  for (const w of [...(tlsSetup?.warnings ?? []), ...(await configSecretWarnings(loaded))]) logger.warn(w);
   const provider = tlsSetup ? new SecureContextProvider(tlsSetup.material, { minVersion: config.tls.minVersion, ciphers: config.tls.ciphers }) : undefined;
 
   const users = await UserStore.open({ usersFile: paths.usersFile, storageRoot: paths.storageRoot, anonymous: config.users.anonymous });

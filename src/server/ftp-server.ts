@@ -12,6 +12,7 @@ import { Reply } from '../protocol/reply-codes.js';
 import { Session, type SessionServices, type TransferRecord } from '../session/session.js';
 import { ControlChannel } from '../session/control-channel.js';
 import { LocalStorage } from '../storage/local/local-storage.js';
+import { LoginGuard } from './login-guard.js';
 import type { Storage } from '../storage/storage.js';
 import type { SecureContextProvider } from '../tls/secure-context-provider.js';
 import type { XferlogWriter } from '../log/xferlog.js';
@@ -41,10 +42,12 @@ export class FtpServer {
   private config: FerryConfig;
   private tls: SecureContextProvider | undefined;
   private pool: PassivePortPool;
+  private readonly guard: LoginGuard;
 
   constructor(private readonly options: FtpServerOptions) {
     this.config = options.config;
     this.tls = options.tls;
+    this.guard = new LoginGuard(this.config.security);
     this.pool = new PassivePortPool(this.config.passive.minPort, this.config.passive.maxPort);
     const self = this;
     this.services = {
@@ -63,7 +66,8 @@ export class FtpServer {
       onTransfer: (record) => this.onTransfer(record),
       dispatch,
       dispatchDuringTransfer,
-      onLogin: () => true,
+      guard: this.guard,
+      loginRefusal: (_session, user) => this.loginRefusal(user),
       onClose: (session) => this.forget(session),
     };
   }
@@ -109,6 +113,7 @@ export class FtpServer {
       this.pool = new PassivePortPool(next.passive.minPort, next.passive.maxPort);
     }
     this.tls = tls;
+    this.guard.configure(next.security);
     this.config = next;
     this.logger.info('configuration applied: new sessions use it');
   }
@@ -136,12 +141,16 @@ export class FtpServer {
    */
   async close({ graceMs }: { graceMs: number }): Promise<void> {
     this.closing = true;
-    await Promise.all(this.listeners.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    // Stop accepting now; net.Server#close's callback would wait for every open connection.
+    for (const s of this.listeners) s.close();
     const deadline = Date.now() + graceMs;
     const busy = () => [...this.sessions].filter((s) => s.transfer);
+    const hadTransfers = busy().length > 0;
     while (busy().length > 0 && Date.now() < deadline) {
       await Promise.race([Promise.all(busy().map((s) => s.transfer!.done)), sleep(Math.min(250, Math.max(0, deadline - Date.now())))]);
     }
+    // Let clients read their 226 and finish the data stream before the 421 arrives.
+    if (hadTransfers) await sleep(Math.min(500, Math.max(0, deadline - Date.now())));
     for (const session of this.sessions) session.close(Reply.SERVICE_NOT_AVAILABLE, 'Server shutting down');
     const until = Date.now() + 5_000;
     while (this.sessions.size > 0 && Date.now() < until) await sleep(20);
@@ -172,14 +181,16 @@ export class FtpServer {
 
   private async accept(raw: net.Socket, implicit: boolean): Promise<void> {
     raw.on('error', () => {});
+    // Half-open connections (a peer that vanished without FIN) are found by keepalive probes.
+    raw.setKeepAlive(true, 60_000);
     const ip = normalizeAddress(raw.remoteAddress);
     const refusal = this.limitRefusal(ip);
     let socket: net.Socket = raw;
-    let secureContext;
+    let tlsScope;
     if (implicit) {
-      secureContext = this.tls!.sessionContext();
+      tlsScope = this.tls!.sessionScope();
       try {
-        socket = await ControlChannel.acceptImplicit(raw, secureContext, IMPLICIT_HANDSHAKE_TIMEOUT_MS);
+        socket = await ControlChannel.acceptImplicit(raw, tlsScope, IMPLICIT_HANDSHAKE_TIMEOUT_MS);
       } catch (err) {
         this.logger.info({ remote: ip, err: (err as Error).message }, 'implicit TLS handshake failed');
         raw.destroy();
@@ -192,7 +203,7 @@ export class FtpServer {
       setTimeout(() => socket.destroy(), 2_000).unref();
       return;
     }
-    const session = new Session(socket, this.services, { implicitTls: implicit, secureContext });
+    const session = new Session(socket, this.services, { implicitTls: implicit, tlsScope });
     this.sessions.add(session);
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     session.greet();
@@ -201,9 +212,18 @@ export class FtpServer {
   private limitRefusal(ip: string): string | undefined {
     const { maxClients, maxClientsPerIp } = this.config.server;
     if (this.closing) return 'Server shutting down';
+    const banned = this.guard.banRemaining(ip);
+    if (banned > 0) return `Too many failed logins from your address: temporarily banned, try again in ${Math.ceil(banned / 60)} minute(s)`;
     if (this.sessions.size >= maxClients) return `Too many users connected (${maxClients}): try again later`;
     if ((this.perIp.get(ip) ?? 0) >= maxClientsPerIp) return `Too many connections from your address (${maxClientsPerIp}): close some and try again`;
     return undefined;
+  }
+
+  private loginRefusal(user: AuthenticatedUser): string | undefined {
+    const max = this.config.server.maxSessionsPerUser;
+    let n = 0;
+    for (const s of this.sessions) if (s.user?.name === user.name) n++;
+    return n >= max ? `Too many sessions for ${user.name} (${max}): close some and try again` : undefined;
   }
 
   private forget(session: Session): void {

@@ -5,6 +5,7 @@ import tls from 'node:tls';
 import { LineReader, type LineEvent } from '../protocol/line-reader.js';
 import { formatReply } from '../protocol/reply-format.js';
 import type { ReplyCode } from '../protocol/reply-codes.js';
+import { tlsServerOptions, type TlsSessionScope } from '../tls/secure-context-provider.js';
 
 export interface ControlChannelEvents {
   onLine(event: LineEvent): void;
@@ -66,13 +67,13 @@ export class ControlChannel {
    * discarded: a pipelined `AUTH TLS\r\nUSER x\r\n` must never run USER after the handshake
    * (CVE-2011-1575). Resolves when the handshake is done; rejects (and closes) when it fails.
    */
-  upgradeToTls(code: ReplyCode, text: string, secureContext: tls.SecureContext, handshakeTimeoutMs: number): Promise<void> {
+  upgradeToTls(code: ReplyCode, text: string, scope: TlsSessionScope, handshakeTimeoutMs: number): Promise<void> {
     this.upgrading = true;
     const raw = this.socket;
     raw.removeListener('data', this.onData);
     this.reader.reset();
     raw.write(formatReply(code, text));
-    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext });
+    const secure = new tls.TLSSocket(raw, tlsServerOptions(scope));
     this.socket = secure;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => secure.destroy(new Error('TLS handshake timed out')), handshakeTimeoutMs);
@@ -97,8 +98,8 @@ export class ControlChannel {
   }
 
   /** Wrap an implicit-FTPS connection: TLS from the first byte. */
-  static async acceptImplicit(raw: Socket, secureContext: tls.SecureContext, timeoutMs: number): Promise<tls.TLSSocket> {
-    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext });
+  static async acceptImplicit(raw: Socket, scope: TlsSessionScope, timeoutMs: number): Promise<tls.TLSSocket> {
+    const secure = new tls.TLSSocket(raw, tlsServerOptions(scope));
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => secure.destroy(new Error('TLS handshake timed out')), timeoutMs);
       secure.once('error', (err) => {

@@ -1,7 +1,6 @@
 // One control connection's state (RFC 959 section 5.4 state machine) and its services. Commands run
 // one at a time in arrival order; ABOR, STAT and QUIT are also read and answered during a transfer.
 import { randomBytes } from 'node:crypto';
-import type tls from 'node:tls';
 import type { Logger } from 'pino';
 import type { AuthenticatedUser } from '../auth/user-store.js';
 import type { FerryConfig } from '../config/schema.js';
@@ -13,8 +12,9 @@ import type { LineEvent } from '../protocol/line-reader.js';
 import { Reply, type ReplyCode } from '../protocol/reply-codes.js';
 import type { Storage } from '../storage/storage.js';
 import { ROOT, type VirtualPath } from '../storage/virtual-path.js';
-import type { SecureContextProvider } from '../tls/secure-context-provider.js';
+import type { SecureContextProvider, TlsSessionScope } from '../tls/secure-context-provider.js';
 import { ControlChannel } from './control-channel.js';
+import type { LoginGuard } from '../server/login-guard.js';
 
 export interface Authenticator {
   authenticate(name: string, password: string): Promise<AuthenticatedUser | undefined>;
@@ -50,7 +50,10 @@ export interface SessionServices {
   dispatch(session: Session, line: string): Promise<void>;
   /** Handles a command read while a transfer runs, if it is one allowed then; returns false otherwise. */
   dispatchDuringTransfer(session: Session, line: string): boolean;
-  onLogin(session: Session): boolean;
+  /** Brute-force defences shared by all sessions. */
+  readonly guard: LoginGuard;
+  /** A reason to refuse this login (per-user session limit), or undefined. */
+  loginRefusal(session: Session, user: AuthenticatedUser): string | undefined;
   onClose(session: Session): void;
 }
 
@@ -89,8 +92,8 @@ export class Session {
   epsvAll = false;
   mlstFacts: ReadonlySet<MlstFact> = DEFAULT_MLST_FACTS;
   transfer: ActiveTransfer | undefined;
-  /** Context with this session's own ticket keys: the control TLS and every data TLS use it. */
-  secureContext: tls.SecureContext | undefined;
+  /** This session's own TLS scope (ticket keys, session cache): the control TLS and every data TLS use it. */
+  tlsScope: TlsSessionScope | undefined;
   /** True for implicit FTPS connections (TLS from the first byte). */
   readonly implicitTls: boolean;
 
@@ -102,10 +105,10 @@ export class Session {
   constructor(
     socket: import('node:net').Socket,
     readonly services: SessionServices,
-    options: { implicitTls: boolean; secureContext?: tls.SecureContext },
+    options: { implicitTls: boolean; tlsScope?: TlsSessionScope },
   ) {
     this.implicitTls = options.implicitTls;
-    this.secureContext = options.secureContext;
+    this.tlsScope = options.tlsScope;
     if (options.implicitTls) {
       this.pbszSet = true;
       this.prot = 'P'; // implicit FTPS protects data connections by default

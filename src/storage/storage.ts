@@ -38,6 +38,12 @@ export interface WriteOptions {
   /** Offset for `resume`. */
   start?: number;
   signal?: AbortSignal;
+  /**
+   * When the upload fails: false (default) leaves the storage as it was before (new file removed,
+   * appended bytes cut off); true keeps what arrived so the client can resume. Either way an existing
+   * file is never replaced by a partial one.
+   */
+  keepPartial?: boolean;
 }
 
 export interface WriteResult {
@@ -60,7 +66,7 @@ export interface Storage {
   /** Entries of a directory, streamed: never the whole listing in memory. */
   list(path: VirtualPath): AsyncIterable<FileStat>;
   read(path: VirtualPath, options?: ReadOptions): Promise<Readable>;
-  /** Consume `source` into `path`. Rejects (and leaves no partial replacement) if the source errors or the signal aborts. */
+  /** Consume `source` into `path`. Rejects if the source errors or the signal aborts; see `keepPartial`. */
   write(path: VirtualPath, source: Readable, options: WriteOptions): Promise<WriteResult>;
   mkdir(path: VirtualPath): Promise<void>;
   rmdir(path: VirtualPath): Promise<void>;

@@ -153,11 +153,34 @@ describe('replace in place (hidden stores off)', () => {
     await rejectsWith(inPlace.write(vp('/dir'), source('x'), { mode: 'replace' }), 'IS_A_DIRECTORY');
   });
 
-  test('a failed upload leaves a prefix of the new data, as documented', async () => {
+  test('a failed upload removes the partial file, or keeps a prefix of the new data with keepPartial', async () => {
     const inPlace = await LocalStorage.open(root, { hiddenStores: false });
     await assert.rejects(inPlace.write(vp('/old.txt'), failingSource('PARTIAL'), { mode: 'replace' }), /connection reset/);
+    await assert.rejects(content('old.txt'), /ENOENT/);
+    await assert.rejects(inPlace.write(vp('/old.txt'), failingSource('PARTIAL'), { mode: 'replace', keepPartial: true }), /connection reset/);
     assert.ok('PARTIAL'.startsWith(await content('old.txt')));
     assert.deepEqual(await tempFiles(), []);
+  });
+});
+
+describe('interrupted uploads (keepPartial)', () => {
+  test('hidden stores: a new file is kept partial only with keepPartial; an existing one is never replaced', async () => {
+    await assert.rejects(storage.write(vp('/new.txt'), failingSource('HALF'), { mode: 'replace' }), /connection reset/);
+    await assert.rejects(content('new.txt'), /ENOENT/);
+    await assert.rejects(storage.write(vp('/new.txt'), failingSource('HALF'), { mode: 'replace', keepPartial: true }), /connection reset/);
+    assert.ok('HALF'.startsWith(await content('new.txt')));
+    await assert.rejects(storage.write(vp('/old.txt'), failingSource('HALF'), { mode: 'replace', keepPartial: true }), /connection reset/);
+    assert.equal(await content('old.txt'), 'OLD CONTENT');
+    assert.deepEqual(await tempFiles(), []);
+  });
+
+  test('append and resume are rolled back unless keepPartial', async () => {
+    await assert.rejects(storage.write(vp('/old.txt'), failingSource('+tail'), { mode: 'append' }), /connection reset/);
+    assert.equal(await content('old.txt'), 'OLD CONTENT');
+    await assert.rejects(storage.write(vp('/old.txt'), failingSource('XYZ'), { mode: 'resume', start: 3 }), /connection reset/);
+    assert.equal(await content('old.txt'), 'OLD');
+    await assert.rejects(storage.write(vp('/old.txt'), failingSource('+tail'), { mode: 'append', keepPartial: true }), /connection reset/);
+    assert.ok((await content('old.txt')).startsWith('OLD'));
   });
 });
 

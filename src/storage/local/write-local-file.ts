@@ -2,7 +2,7 @@
 // hidden temp file and renames it over the target, so a failed upload never damages the old file.
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
-import { lstat, open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, open, realpath, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -43,20 +43,27 @@ export async function writeLocalFile(
   try {
     options.signal?.throwIfAborted();
     const target = await resolveWriteTarget(resolver, path);
+    const keep = options.keepPartial === true;
     if (options.mode === 'create') {
       if (target.existing !== undefined) throw new FerryError('ALREADY_EXISTS', `${path}: exists`, { publicMessage: 'File exists' });
       const handle = await open(target.path, WRITE_FLAGS | O_CREAT | O_EXCL, settings.fileMode);
-      return await fill(handle, source, undefined, options.signal, () => handle.chmod(settings.fileMode));
+      return await undoOnFailure(fill(handle, source, undefined, options.signal, () => handle.chmod(settings.fileMode)), keep, () => unlink(target.path));
     }
     assertWritable(target.existing, path);
     switch (options.mode) {
       case 'replace':
-        if (settings.hiddenStores) return await replaceAtomically(target, source, options.signal, settings.fileMode);
-        return await fill(await openOrCreate(target.path, WRITE_FLAGS | O_TRUNC, settings.fileMode), source, undefined, options.signal);
-      case 'append':
-        return await fill(await openOrCreate(target.path, WRITE_FLAGS | O_APPEND, settings.fileMode), source, undefined, options.signal);
+        if (settings.hiddenStores) return await replaceAtomically(target, source, options.signal, settings.fileMode, keep);
+        // In place (hidden stores off): the old content is gone with O_TRUNC; drop the partial file unless kept.
+        return await undoOnFailure(fill(await openOrCreate(target.path, WRITE_FLAGS | O_TRUNC, settings.fileMode), source, undefined, options.signal), keep, () => unlink(target.path));
+      case 'append': {
+        const before = target.existing?.size ?? 0;
+        const created = target.existing === undefined;
+        return await undoOnFailure(fill(await openOrCreate(target.path, WRITE_FLAGS | O_APPEND, settings.fileMode), source, undefined, options.signal), keep, () =>
+          created ? unlink(target.path) : truncate(target.path, before),
+        );
+      }
       case 'resume':
-        return await resume(target.path, path, source, options, settings.fileMode);
+        return await undoOnFailure(resume(target.path, path, source, options, settings.fileMode), keep, () => truncate(target.path, options.start ?? 0));
       default:
         throw new FerryError('BAD_ARGUMENT', `unknown write mode ${String(options.mode)}`, { publicMessage: 'Unsupported write mode' });
     }
@@ -94,7 +101,17 @@ function assertWritable(existing: Stats | undefined, path: VirtualPath): void {
   throw new FerryError('PERMISSION_DENIED', `${path}: not a regular file`, { publicMessage: 'Not a regular file' });
 }
 
-async function replaceAtomically(target: WriteTarget, source: Readable, signal: AbortSignal | undefined, fileMode: number): Promise<WriteResult> {
+/** Await the write; when it fails and the partial data is not to be kept, run `undo` (best effort), then rethrow. */
+async function undoOnFailure(write: Promise<WriteResult>, keep: boolean, undo: () => Promise<void>): Promise<WriteResult> {
+  try {
+    return await write;
+  } catch (err) {
+    if (!keep && !(err instanceof FerryError && err.code === 'BAD_ARGUMENT')) await undo().catch(() => {});
+    throw err;
+  }
+}
+
+async function replaceAtomically(target: WriteTarget, source: Readable, signal: AbortSignal | undefined, fileMode: number, keep: boolean): Promise<WriteResult> {
   const tempPath = join(dirname(target.path), `${HIDDEN_STORE_PREFIX}${randomBytes(8).toString('hex')}`);
   const handle = await open(tempPath, WRITE_FLAGS | O_CREAT | O_EXCL, fileMode);
   // Keep the permissions of the file being replaced (a private 0600 file stays private).
@@ -105,7 +122,9 @@ async function replaceAtomically(target: WriteTarget, source: Readable, signal: 
     await rename(tempPath, target.path);
     return result;
   } catch (err) {
-    await unlink(tempPath).catch(() => {});
+    // Keep the partial upload for a later REST/APPE only where it replaces nothing.
+    if (keep && target.existing === undefined) await rename(tempPath, target.path).catch(() => unlink(tempPath).catch(() => {}));
+    else await unlink(tempPath).catch(() => {});
     throw err;
   }
 }

@@ -1,0 +1,250 @@
+// A byte-level FTP client that speaks TLS the way interop tests need to see it: explicit AUTH TLS
+// upgrade in place (RFC 4217 section 4), implicit FTPS, pipelined raw writes, and passive data
+// transfers that may resume the control connection's TLS session (RFC 4217 section 10).
+import net from 'node:net';
+import tls from 'node:tls';
+import type { FtpReply } from './raw-ftp-client.js';
+
+export interface FtpsClientOptions {
+  /** Per-reply and per-transfer wait limit, in ms (default 10,000). */
+  timeoutMs?: number;
+  /** TLS from the first byte (implicit FTPS). */
+  implicit?: boolean;
+  /** Extra client TLS options (maxVersion, ...); certificates are never verified (self-signed server). */
+  tls?: tls.ConnectionOptions;
+}
+
+export interface DataTransferOptions {
+  /** Wrap the data connection in TLS (after PROT P). */
+  protect?: boolean;
+  /** Offer the control connection's TLS session on the data connection (default true). */
+  reuseSession?: boolean;
+  /** Bytes to upload (STOR/APPE); without it the data connection is read to its end. */
+  upload?: Buffer;
+}
+
+export interface DataTransferResult {
+  /** The reply to the transfer command (150, or a refusal such as 521/425). */
+  preliminary: FtpReply;
+  /** The reply after the data connection closed (226, 425, 426...); undefined when refused up front. */
+  final: FtpReply | undefined;
+  data: Buffer;
+  /** For protected transfers: whether the server resumed the offered TLS session. */
+  sessionReused: boolean | undefined;
+  dataError: Error | undefined;
+}
+
+export class FtpsControlClient {
+  greeting!: FtpReply;
+  /** The latest TLS session ticket/state the server gave the control connection. */
+  session: Buffer | undefined;
+  private socket: net.Socket;
+  private buffer = Buffer.alloc(0);
+  private pendingLines: string[] = [];
+  private readonly replies: FtpReply[] = [];
+  private readonly waiters: { resolve(r: FtpReply): void; reject(e: Error): void; timer: NodeJS.Timeout }[] = [];
+  private ended: Error | undefined;
+  private readonly onData = (chunk: Buffer) => this.receive(chunk);
+
+  private constructor(
+    socket: net.Socket,
+    private readonly host: string,
+    private readonly timeoutMs: number,
+    private readonly tlsOptions: tls.ConnectionOptions,
+  ) {
+    this.socket = socket;
+    this.attach(socket);
+  }
+
+  static async connect(host: string, port: number, options: FtpsClientOptions = {}): Promise<FtpsControlClient> {
+    const tlsOptions: tls.ConnectionOptions = { rejectUnauthorized: false, ...options.tls };
+    let socket: net.Socket;
+    if (options.implicit) {
+      const secure = tls.connect({ host, port, ...tlsOptions });
+      await onceConnected(secure, 'secureConnect');
+      socket = secure;
+    } else {
+      socket = net.connect({ host, port, noDelay: true });
+      await onceConnected(socket, 'connect');
+    }
+    const client = new FtpsControlClient(socket, host, options.timeoutMs ?? 10_000, tlsOptions);
+    if (socket instanceof tls.TLSSocket) client.trackSessions(socket);
+    client.greeting = await client.read();
+    return client;
+  }
+
+  get secure(): boolean {
+    return this.socket instanceof tls.TLSSocket;
+  }
+
+  get tlsSocket(): tls.TLSSocket | undefined {
+    return this.socket instanceof tls.TLSSocket ? this.socket : undefined;
+  }
+
+  /** Replies or bytes received but not read yet: after a 234 there must be none in clear text. */
+  get unread(): number {
+    return this.replies.length + this.pendingLines.length + this.buffer.length;
+  }
+
+  /** Write one command line (CRLF added) and wait for its reply. */
+  send(command: string): Promise<FtpReply> {
+    this.write(command);
+    return this.read();
+  }
+
+  /** Write one command line (CRLF added) without waiting. */
+  write(command: string): void {
+    this.writeRaw(`${command}\r\n`);
+  }
+
+  /** Write bytes as they are, e.g. several pipelined commands in one segment. */
+  writeRaw(bytes: string | Buffer): void {
+    this.socket.write(bytes);
+  }
+
+  /** The next reply not yet read (waits for it). */
+  read(): Promise<FtpReply> {
+    const ready = this.replies.shift();
+    if (ready) return Promise.resolve(ready);
+    if (this.ended) return Promise.reject(this.ended);
+    return new Promise<FtpReply>((resolve, reject) => {
+      const waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          reject(new Error(`no reply within ${this.timeoutMs} ms`));
+        }, this.timeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** AUTH <mechanism>, then the TLS handshake when the server agreed (234). Returns the AUTH reply. */
+  async auth(mechanism = 'TLS'): Promise<FtpReply> {
+    const reply = await this.send(`AUTH ${mechanism}`);
+    if (reply.code === 234) await this.startTls();
+    return reply;
+  }
+
+  /** Start the TLS handshake on the control connection now (the 234 must have been read). */
+  async startTls(): Promise<tls.TLSSocket> {
+    const raw = this.socket;
+    raw.removeListener('data', this.onData);
+    const secure = tls.connect({ socket: raw, ...this.tlsOptions });
+    this.trackSessions(secure);
+    await withTimeout(onceConnected(secure, 'secureConnect'), this.timeoutMs, 'TLS handshake');
+    this.socket = secure;
+    this.attach(secure);
+    return secure;
+  }
+
+  /** USER and PASS; returns the last reply (230 on success). */
+  async login(user: string, password: string): Promise<FtpReply> {
+    const u = await this.send(`USER ${user}`);
+    return u.code === 331 ? this.send(`PASS ${password}`) : u;
+  }
+
+  /** EPSV, connect, send `command` and run the transfer to its final reply. */
+  async transfer(command: string, options: DataTransferOptions = {}): Promise<DataTransferResult> {
+    const epsv = await this.send('EPSV');
+    const m = /\|\|\|(\d+)\|/.exec(epsv.text);
+    if (epsv.code !== 229 || !m) throw new Error(`EPSV failed: ${epsv.text}`);
+    const port = Number(m[1]);
+    let sessionReused: boolean | undefined;
+    let dataError: Error | undefined;
+    const data: net.Socket = options.protect
+      ? tls.connect({ host: this.host, port, ...this.tlsOptions, ...(options.reuseSession !== false && this.session ? { session: this.session } : {}) })
+      : net.connect({ host: this.host, port });
+    if (data instanceof tls.TLSSocket) data.once('secureConnect', () => (sessionReused = data.isSessionReused()));
+    data.on('error', (err) => (dataError ??= err));
+    const chunks: Buffer[] = [];
+    data.on('data', (c: Buffer) => chunks.push(c));
+    const closed = new Promise<void>((resolve) => data.once('close', () => resolve()));
+    try {
+      this.write(command);
+      const preliminary = await this.read();
+      if (preliminary.code >= 200) return { preliminary, final: undefined, data: Buffer.alloc(0), sessionReused, dataError };
+      if (options.upload) data.end(options.upload);
+      await withTimeout(closed, this.timeoutMs, 'data connection close');
+      const final = await this.read();
+      return { preliminary, final, data: Buffer.concat(chunks), sessionReused, dataError };
+    } finally {
+      data.destroy();
+    }
+  }
+
+  /** QUIT (best effort) and close. */
+  async close(): Promise<void> {
+    if (!this.ended) {
+      this.write('QUIT');
+      await withTimeout(this.read(), 2_000, 'QUIT').catch(() => undefined);
+    }
+    this.socket.destroy();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private trackSessions(secure: tls.TLSSocket): void {
+    // TLS 1.3 tickets arrive after the handshake; the newest one is what a data connection offers.
+    secure.on('session', (session: Buffer) => (this.session = session));
+  }
+
+  private attach(socket: net.Socket): void {
+    socket.on('data', this.onData);
+    socket.on('error', () => {}); // surfaced as 'close' below
+    socket.once('close', () => {
+      if (socket !== this.socket) return; // the plain socket under the TLS layer
+      this.ended = new Error('control connection closed');
+      for (const w of this.waiters.splice(0)) {
+        clearTimeout(w.timer);
+        w.reject(this.ended);
+      }
+    });
+  }
+
+  private receive(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    let lf: number;
+    while ((lf = this.buffer.indexOf(0x0a)) !== -1) {
+      const line = this.buffer.subarray(0, lf).toString('utf8').replace(/\r$/, '');
+      this.buffer = this.buffer.subarray(lf + 1);
+      this.pendingLines.push(line);
+      const first = this.pendingLines[0]!;
+      const code = first.slice(0, 3);
+      // A multi-line reply ends at a line starting with the same code and a space (RFC 959 4.2).
+      if (/^\d{3}-/.test(first) && !(this.pendingLines.length > 1 && line.startsWith(`${code} `))) continue;
+      const lines = this.pendingLines;
+      this.pendingLines = [];
+      this.deliver({ code: Number(code), text: lines.join('\n'), lines });
+    }
+  }
+
+  private deliver(reply: FtpReply): void {
+    const waiter = this.waiters.shift();
+    if (!waiter) return void this.replies.push(reply);
+    clearTimeout(waiter.timer);
+    waiter.resolve(reply);
+  }
+}
+
+function onceConnected(socket: net.Socket, event: 'connect' | 'secureConnect'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (err: Error) => reject(err);
+    socket.once('error', fail);
+    socket.once(event, () => {
+      socket.removeListener('error', fail);
+      resolve();
+    });
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer!: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
