@@ -44,6 +44,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     passive: { minPort: 0, maxPort: 0 },
     tls: { mode: 'optional', implicit: { enabled: true, port: 0 } },
     logging: { level: options.logs ? 'debug' : 'silent', pretty: 'never' },
+    // Tests fail logins on purpose; the growing delay is tested where it is set explicitly.
+    security: { loginFailureDelayMs: 0 },
   };
   const config: Record<string, Record<string, unknown>> = { ...base };
   for (const [section, values] of Object.entries(options.config ?? {})) config[section] = { ...(base[section] ?? {}), ...values };
