@@ -21,6 +21,7 @@ async function loginFailed(session: Session, name: string, locked: boolean): Pro
   session.loginFailures++;
   const { banned, locked: nowLocked } = guard.recordFailure(normalizeAddress(session.remoteAddress), name);
   session.log.warn({ user: name, failures: session.loginFailures, locked: locked || nowLocked }, 'login failed');
+  session.services.events.emit('login', { user: name, remoteAddress: session.remoteAddress, ok: false });
   if (nowLocked) session.log.warn({ user: name }, 'account locked after repeated failed logins');
   await new Promise((resolve) => setTimeout(resolve, guard.failureDelayMs(session.loginFailures)));
   if (banned) {
@@ -78,6 +79,7 @@ export const loginCommands = defineCommands(
       const storage = await session.services.openStorage(user);
       session.loggedIn(user, storage);
       session.log.info({ user: user.name, secure: session.secure }, 'login');
+      session.services.events.emit('login', { user: user.name, remoteAddress: session.remoteAddress, ok: true });
       reply(Reply.LOGGED_IN, user.anonymous ? 'Anonymous access granted, restrictions apply' : `User ${user.name} logged in`);
     },
   },

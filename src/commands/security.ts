@@ -31,6 +31,7 @@ export const securityCommands = defineCommands(
       }
       const tls = session.channel.tlsSocket!;
       session.log.info({ protocol: tls.getProtocol(), cipher: tls.getCipher()?.name }, 'control connection secured');
+      session.services.events.emit('tls-handshake', { channel: 'control', protocol: tls.getProtocol(), resumed: tls.isSessionReused() });
       // A fresh security state (RFC 4217 section 9): protection must be negotiated again.
       session.pbszSet = false;
       session.prot = 'C';

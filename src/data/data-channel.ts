@@ -17,6 +17,8 @@ export interface DataChannelOptions {
   connectTimeoutMs: number;
   allowForeignAddress: boolean;
   onRefused(reason: string, address: string): void;
+  /** A protected data connection finished its handshake (resumed or not). */
+  onSecured(protocol: string | null, resumed: boolean): void;
 }
 
 export interface OpenOptions {
@@ -136,6 +138,7 @@ export class DataChannel {
       });
       secure.once('secure', () => {
         clearTimeout(timer);
+        this.options.onSecured(secure.getProtocol(), secure.isSessionReused());
         if (options.requireSessionReuse && !secure.isSessionReused()) {
           this.options.onRefused('data connection did not resume the control connection\'s TLS session', raw.remoteAddress ?? '');
           secure.destroy();

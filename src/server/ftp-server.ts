@@ -13,6 +13,7 @@ import { Session, type SessionServices, type TransferRecord } from '../session/s
 import { ControlChannel } from '../session/control-channel.js';
 import { LocalStorage } from '../storage/local/local-storage.js';
 import { LoginGuard } from './login-guard.js';
+import { ServerEvents } from './server-events.js';
 import type { Storage } from '../storage/storage.js';
 import type { SecureContextProvider } from '../tls/secure-context-provider.js';
 import type { XferlogWriter } from '../log/xferlog.js';
@@ -31,9 +32,24 @@ export interface ListeningAddresses {
 }
 
 const IMPLICIT_HANDSHAKE_TIMEOUT_MS = 30_000;
+const RECENT_TRANSFERS = 50;
+
+export interface SessionSummary {
+  id: string;
+  user: string | undefined;
+  remoteAddress: string;
+  startedAt: number;
+  tlsProtocol: string | undefined;
+  tlsCipher: string | undefined;
+  dataProtection: 'C' | 'P';
+  transfer: { verb: string; path: string; bytes: number; startedAt: number } | undefined;
+}
 
 export class FtpServer {
   readonly sessions = new Set<Session>();
+  readonly events = new ServerEvents();
+  /** The latest transfers, newest last (the admin page's "recent transfers"). */
+  readonly recentTransfers: TransferRecord[] = [];
   private readonly perIp = new Map<string, number>();
   private explicitServer: net.Server | undefined;
   private implicitServer: net.Server | undefined;
@@ -67,6 +83,7 @@ export class FtpServer {
       dispatch,
       dispatchDuringTransfer,
       guard: this.guard,
+      events: this.events,
       loginRefusal: (_session, user) => this.loginRefusal(user),
       onClose: (session) => this.forget(session),
     };
@@ -190,7 +207,9 @@ export class FtpServer {
     if (implicit) {
       tlsScope = this.tls!.sessionScope();
       try {
-        socket = await ControlChannel.acceptImplicit(raw, tlsScope, IMPLICIT_HANDSHAKE_TIMEOUT_MS);
+        const secure = await ControlChannel.acceptImplicit(raw, tlsScope, IMPLICIT_HANDSHAKE_TIMEOUT_MS);
+        this.events.emit('tls-handshake', { channel: 'control', protocol: secure.getProtocol(), resumed: secure.isSessionReused() });
+        socket = secure;
       } catch (err) {
         this.logger.info({ remote: ip, err: (err as Error).message }, 'implicit TLS handshake failed');
         raw.destroy();
@@ -242,7 +261,36 @@ export class FtpServer {
     });
   }
 
+  /** What the admin page and API show of each session (never a password or key). */
+  sessionSummaries(): SessionSummary[] {
+    return [...this.sessions].map((s) => {
+      const tls = s.channel.tlsSocket;
+      return {
+        id: s.id,
+        user: s.user?.name,
+        remoteAddress: s.remoteAddress,
+        startedAt: s.startedAt,
+        tlsProtocol: tls?.getProtocol() ?? undefined,
+        tlsCipher: tls?.getCipher()?.name,
+        dataProtection: s.prot,
+        transfer: s.transfer ? { verb: s.transfer.verb, path: s.transfer.path, bytes: s.transfer.bytes, startedAt: s.transfer.startedAt } : undefined,
+      };
+    });
+  }
+
+  /** Close one session (admin action): its transfer is aborted, the client gets 421. */
+  disconnect(id: string): boolean {
+    const session = [...this.sessions].find((s) => s.id === id);
+    if (!session) return false;
+    session.log.info('disconnected by the administrator');
+    session.close(Reply.SERVICE_NOT_AVAILABLE, 'Disconnected by the administrator');
+    return true;
+  }
+
   private onTransfer(record: TransferRecord): void {
+    this.recentTransfers.push(record);
+    if (this.recentTransfers.length > RECENT_TRANSFERS) this.recentTransfers.shift();
+    this.events.emit('transfer', record);
     this.logger.info(record, record.complete ? 'transfer' : 'transfer incomplete');
     this.options.xferlog?.write(record);
   }

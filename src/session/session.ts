@@ -15,6 +15,7 @@ import { ROOT, type VirtualPath } from '../storage/virtual-path.js';
 import type { SecureContextProvider, TlsSessionScope } from '../tls/secure-context-provider.js';
 import { ControlChannel } from './control-channel.js';
 import type { LoginGuard } from '../server/login-guard.js';
+import type { ServerEvents } from '../server/server-events.js';
 
 export interface Authenticator {
   authenticate(name: string, password: string): Promise<AuthenticatedUser | undefined>;
@@ -50,6 +51,7 @@ export interface SessionServices {
   dispatch(session: Session, line: string): Promise<void>;
   /** Handles a command read while a transfer runs, if it is one allowed then; returns false otherwise. */
   dispatchDuringTransfer(session: Session, line: string): boolean;
+  readonly events: ServerEvents;
   /** Brute-force defences shared by all sessions. */
   readonly guard: LoginGuard;
   /** A reason to refuse this login (per-user session limit), or undefined. */
@@ -127,6 +129,7 @@ export class Session {
       connectTimeoutMs: config.timeouts.dataConnect * 1000,
       allowForeignAddress: config.passive.allowForeignAddress,
       onRefused: (reason, address) => this.log.warn({ address, reason }, 'data connection refused'),
+      onSecured: (protocol, resumed) => services.events.emit('tls-handshake', { channel: 'data', protocol, resumed }),
     });
     this.loginTimer = setTimeout(() => {
       this.log.info('login timeout');
@@ -150,6 +153,7 @@ export class Session {
 
   greet(): void {
     this.log.info({ implicitTls: this.implicitTls }, 'session start');
+    this.services.events.emit('session-start', { id: this.id, remoteAddress: this.remoteAddress, implicitTls: this.implicitTls });
     this.reply(Reply.SERVICE_READY, this.config.server.banner);
   }
 
@@ -240,6 +244,7 @@ export class Session {
     this.data.reset();
     this.queue = [];
     this.log.info({ user: this.user?.name, durationMs: Date.now() - this.startedAt }, 'session end');
+    this.services.events.emit('session-end', { id: this.id, user: this.user?.name, durationMs: Date.now() - this.startedAt });
     this.services.onClose(this);
   }
 }
