@@ -72,7 +72,8 @@ async function storeChecked(ctx: LoggedInContext): Promise<void> {
   });
   if (existing?.type === 'dir') throw new FerryError('IS_A_DIRECTORY', 'STOR onto a directory', { publicMessage: `${path} is a directory` });
   const resume = session.restOffset > 0;
-  if (existing && !resume) {
+  // REST + STOR rewrites the tail of an existing file: it needs the same rights as overwriting it.
+  if (existing) {
     if (!session.config.storage.overwrite) {
       session.restOffset = 0;
       return ctx.reply(Reply.FILE_UNAVAILABLE, `${path} exists and overwriting is disabled on this server`);

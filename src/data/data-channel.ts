@@ -129,13 +129,16 @@ export class DataChannel {
     const secure = new tls.TLSSocket(raw, tlsServerOptions(options.tlsScope!));
     return new Promise<net.Socket>((resolve, reject) => {
       const timer = setTimeout(() => secure.destroy(new Error('TLS handshake on the data connection timed out')), this.options.connectTimeoutMs);
-      secure.once('error', (err) => {
+      const fail = (err: Error) => {
         clearTimeout(timer);
         reject(new FerryError('DATA_CONNECTION_FAILED', `data TLS handshake failed: ${err.message}`, {
           publicMessage: 'TLS handshake on the data connection failed',
           cause: err,
         }));
-      });
+      };
+      secure.once('error', fail);
+      // A client that closes mid-handshake emits only 'close' (rejecting twice is harmless).
+      secure.once('close', () => fail(new Error('connection closed during the handshake')));
       secure.once('secure', () => {
         clearTimeout(timer);
         this.options.onSecured(secure.getProtocol(), secure.isSessionReused());
