@@ -3,7 +3,7 @@
 // transfers that may resume the control connection's TLS session (RFC 4217 section 10).
 import net from 'node:net';
 import tls from 'node:tls';
-import type { FtpReply } from './raw-ftp-client.js';
+import { FtpReplyReader, type FtpReply } from './ftp-reply-reader.js';
 
 export interface FtpsClientOptions {
   /** Per-reply and per-transfer wait limit, in ms (default 10,000). */
@@ -39,12 +39,8 @@ export class FtpsControlClient {
   /** The latest TLS session ticket/state the server gave the control connection. */
   session: Buffer | undefined;
   private socket: net.Socket;
-  private buffer = Buffer.alloc(0);
-  private pendingLines: string[] = [];
-  private readonly replies: FtpReply[] = [];
-  private readonly waiters: { resolve(r: FtpReply): void; reject(e: Error): void; timer: NodeJS.Timeout }[] = [];
-  private ended: Error | undefined;
-  private readonly onData = (chunk: Buffer) => this.receive(chunk);
+  private readonly replies: FtpReplyReader;
+  private readonly onData = (chunk: Buffer) => this.replies.push(chunk);
 
   private constructor(
     socket: net.Socket,
@@ -53,6 +49,7 @@ export class FtpsControlClient {
     private readonly tlsOptions: tls.ConnectionOptions,
   ) {
     this.socket = socket;
+    this.replies = new FtpReplyReader(timeoutMs);
     this.attach(socket);
   }
 
@@ -83,7 +80,7 @@ export class FtpsControlClient {
 
   /** Replies or bytes received but not read yet: after a 234 there must be none in clear text. */
   get unread(): number {
-    return this.replies.length + this.pendingLines.length + this.buffer.length;
+    return this.replies.unread;
   }
 
   /** Write one command line (CRLF added) and wait for its reply. */
@@ -104,20 +101,7 @@ export class FtpsControlClient {
 
   /** The next reply not yet read (waits for it). */
   read(): Promise<FtpReply> {
-    const ready = this.replies.shift();
-    if (ready) return Promise.resolve(ready);
-    if (this.ended) return Promise.reject(this.ended);
-    return new Promise<FtpReply>((resolve, reject) => {
-      const waiter = {
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          reject(new Error(`no reply within ${this.timeoutMs} ms`));
-        }, this.timeoutMs),
-      };
-      this.waiters.push(waiter);
-    });
+    return this.replies.read();
   }
 
   /** AUTH <mechanism>, then the TLS handshake when the server agreed (234). Returns the AUTH reply. */
@@ -176,7 +160,7 @@ export class FtpsControlClient {
 
   /** QUIT (best effort) and close. */
   async close(): Promise<void> {
-    if (!this.ended) {
+    if (!this.replies.isEnded) {
       this.write('QUIT');
       await withTimeout(this.read(), 2_000, 'QUIT').catch(() => undefined);
     }
@@ -197,36 +181,8 @@ export class FtpsControlClient {
     socket.on('error', () => {}); // surfaced as 'close' below
     socket.once('close', () => {
       if (socket !== this.socket) return; // the plain socket under the TLS layer
-      this.ended = new Error('control connection closed');
-      for (const w of this.waiters.splice(0)) {
-        clearTimeout(w.timer);
-        w.reject(this.ended);
-      }
+      this.replies.end();
     });
-  }
-
-  private receive(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    let lf: number;
-    while ((lf = this.buffer.indexOf(0x0a)) !== -1) {
-      const line = this.buffer.subarray(0, lf).toString('utf8').replace(/\r$/, '');
-      this.buffer = this.buffer.subarray(lf + 1);
-      this.pendingLines.push(line);
-      const first = this.pendingLines[0]!;
-      const code = first.slice(0, 3);
-      // A multi-line reply ends at a line starting with the same code and a space (RFC 959 4.2).
-      if (/^\d{3}-/.test(first) && !(this.pendingLines.length > 1 && line.startsWith(`${code} `))) continue;
-      const lines = this.pendingLines;
-      this.pendingLines = [];
-      this.deliver({ code: Number(code), text: lines.join('\n'), lines });
-    }
-  }
-
-  private deliver(reply: FtpReply): void {
-    const waiter = this.waiters.shift();
-    if (!waiter) return void this.replies.push(reply);
-    clearTimeout(waiter.timer);
-    waiter.resolve(reply);
   }
 }
 

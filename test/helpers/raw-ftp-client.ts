@@ -3,12 +3,9 @@
 // (multi-line "ddd-" ... "ddd "), queued in arrival order, and handed out one per read().
 import net from 'node:net';
 
-export interface FtpReply {
-  code: number;
-  /** The whole reply, lines joined with '\n', codes included (like basic-ftp's `message`). */
-  text: string;
-  lines: string[];
-}
+import { FtpReplyReader, type FtpReply } from './ftp-reply-reader.js';
+
+export type { FtpReply };
 
 export interface RawConnectOptions {
   /** Per-reply wait limit, in ms (default 10,000). */
@@ -18,28 +15,21 @@ export interface RawConnectOptions {
 export class RawFtpClient {
   /** The 220 greeting (or whatever the server said first). */
   greeting!: FtpReply;
-  private buffer = Buffer.alloc(0);
-  private pendingLines: string[] = [];
-  private readonly replies: FtpReply[] = [];
-  private readonly waiters: { resolve(r: FtpReply): void; reject(e: Error): void; timer: NodeJS.Timeout }[] = [];
-  private ended: Error | undefined;
+  private readonly replies: FtpReplyReader;
   /** Resolves when the server (or we) closed the control connection. */
   readonly closed: Promise<void>;
 
   private constructor(
     readonly socket: net.Socket,
-    private readonly timeoutMs: number,
+    timeoutMs: number,
   ) {
+    this.replies = new FtpReplyReader(timeoutMs);
     let onClose!: () => void;
     this.closed = new Promise<void>((resolve) => (onClose = resolve));
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('data', (chunk: Buffer) => this.replies.push(chunk));
     socket.on('error', () => {}); // surfaced as 'close' below
     socket.on('close', () => {
-      this.ended = new Error('control connection closed');
-      for (const w of this.waiters.splice(0)) {
-        clearTimeout(w.timer);
-        w.reject(this.ended);
-      }
+      this.replies.end();
       onClose();
     });
   }
@@ -82,20 +72,7 @@ export class RawFtpClient {
 
   /** The next reply not yet read (waits for it). */
   read(): Promise<FtpReply> {
-    const ready = this.replies.shift();
-    if (ready) return Promise.resolve(ready);
-    if (this.ended) return Promise.reject(this.ended);
-    return new Promise<FtpReply>((resolve, reject) => {
-      const waiter = {
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          reject(new Error(`no reply within ${this.timeoutMs} ms`));
-        }, this.timeoutMs),
-      };
-      this.waiters.push(waiter);
-    });
+    return this.replies.read();
   }
 
   /** PASV, then connect to the advertised port; resolves with the connected data socket. */
@@ -116,7 +93,7 @@ export class RawFtpClient {
 
   /** Send QUIT (best effort) and wait for the connection to close. */
   async close(): Promise<void> {
-    if (!this.ended) {
+    if (!this.replies.isEnded) {
       this.write('QUIT');
       setTimeout(() => this.socket.destroy(), 2_000).unref();
     }
@@ -126,40 +103,8 @@ export class RawFtpClient {
   destroy(): void {
     this.socket.destroy();
   }
-
-  private onData(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    let lf: number;
-    // Split on LF in bytes before decoding, so a UTF-8 character cut between chunks stays whole.
-    while ((lf = this.buffer.indexOf(0x0a)) !== -1) {
-      const line = this.buffer.subarray(0, lf).toString('utf8').replace(/\r$/, '');
-      this.buffer = this.buffer.subarray(lf + 1);
-      this.onLine(line);
-    }
-  }
-
-  private onLine(line: string): void {
-    this.pendingLines.push(line);
-    const first = this.pendingLines[0]!;
-    const code = first.slice(0, 3);
-    const multi = /^\d{3}-/.test(first);
-    // A multi-line reply ends at a line starting with the same code and a space (RFC 959 4.2).
-    const done = multi ? this.pendingLines.length > 1 && line.startsWith(`${code} `) : true;
-    if (!done) return;
-    const lines = this.pendingLines;
-    this.pendingLines = [];
-    const reply: FtpReply = { code: Number(code), text: lines.join('\n'), lines };
-    const waiter = this.waiters.shift();
-    if (waiter) {
-      clearTimeout(waiter.timer);
-      waiter.resolve(reply);
-    } else {
-      this.replies.push(reply);
-    }
-  }
 }
 
-/** Everything a data socket sends until it ends. */
 export function readAll(socket: net.Socket): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
