@@ -23,7 +23,7 @@ export async function dispatch(session: Session, line: string): Promise<void> {
   const found = lookup(line);
   if ('error' in found) return session.reply(Reply.SYNTAX_ERROR, found.error);
   const { spec, verb, arg } = found;
-  session.log.debug({ cmd: redactCommand({ verb, arg }) }, 'command');
+  if (session.log.isLevelEnabled('debug')) session.log.debug({ cmd: redactCommand({ verb, arg }) }, 'command');
   // RNTO must come right after RNFR (RFC 959 4.1.3): any other command forgets the pending rename.
   if (spec.verb !== 'RNTO') session.renameFrom = undefined;
 

@@ -65,9 +65,10 @@ export async function runTransfer(session: Session, spec: TransferSpec): Promise
     socket.setTimeout(idleMs, () => controller.abort(new FerryError('TIMEOUT', 'data connection idle')));
     const bytes = await spec.body(socket, controller.signal, (n) => (transfer.bytes += n));
     transfer.bytes = bytes;
+    // Uploads are complete once storage has them, however the client then closes its side.
+    // Downloads: pipeline ended the socket (TLS close_notify, then FIN); 226 waits until it is flushed.
     if (spec.direction === 'upload') socket.end();
-    // Downloads: pipeline ended the socket (TLS close_notify, then FIN); wait until it is flushed.
-    if (!socket.writableFinished) await finished(socket, { readable: false });
+    else if (!socket.writableFinished) await finished(socket, { readable: false });
     complete = true;
     session.reply(Reply.CLOSING_DATA, spec.doneText ?? 'Transfer complete');
   } catch (err) {
