@@ -2,7 +2,6 @@
 // from storage to the data connection in batches: a 50,000-entry folder never sits in memory whole.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { byteCounter } from '../data/byte-counter.js';
 import { runTransfer } from '../data/transfer.js';
 import { FerryError } from '../errors/ferry-error.js';
 import { formatListLine, parseListArgument } from '../listing/list-format.js';
@@ -24,17 +23,22 @@ async function* entriesOf(storage: Storage, path: VirtualPath, stat: FileStat): 
   yield* storage.list(path);
 }
 
-/** Joins formatted lines into ~64 KiB buffers: one write per batch, not per entry. */
-async function* batched(lines: AsyncIterable<string>): AsyncGenerator<Buffer> {
+/** Joins formatted lines into ~64 KiB buffers: one write per batch, not per entry. Counts the bytes. */
+async function* batched(lines: AsyncIterable<string>, count: { bytes: number }): AsyncGenerator<Buffer> {
   let pending = '';
   for await (const line of lines) {
     pending += line;
     if (pending.length >= BATCH_BYTES) {
-      yield Buffer.from(pending, 'utf8');
+      const chunk = Buffer.from(pending, 'utf8');
+      count.bytes += chunk.length;
+      yield chunk;
       pending = '';
     }
   }
-  if (pending) yield Buffer.from(pending, 'utf8');
+  if (!pending) return;
+  const chunk = Buffer.from(pending, 'utf8');
+  count.bytes += chunk.length;
+  yield chunk;
 }
 
 async function sendListing(ctx: LoggedInContext, verb: string, path: VirtualPath, lines: (stat: FileStat) => AsyncIterable<string>): Promise<void> {
@@ -44,14 +48,10 @@ async function sendListing(ctx: LoggedInContext, verb: string, path: VirtualPath
     path,
     direction: 'listing',
     openingText: `Opening ${ctx.session.type === 'A' ? 'ASCII' : 'BINARY'} mode data connection for ${verb} ${path}`,
-    async body(socket, signal, progress) {
-      let bytes = 0;
-      const count = byteCounter((n) => {
-        bytes += n;
-        progress(n);
-      });
-      await pipeline(Readable.from(batched(lines(stat))), count, socket, { signal });
-      return bytes;
+    async body(socket, signal) {
+      const count = { bytes: 0 };
+      await pipeline(Readable.from(batched(lines(stat), count)), socket, { signal });
+      return count.bytes;
     },
   });
 }

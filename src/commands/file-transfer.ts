@@ -1,6 +1,7 @@
 // File transfers (RFC 959 RETR STOR STOU APPE ABOR, RFC 3659 REST STREAM): streamed with backpressure
 // between storage and the data connection, ASCII line ends converted under TYPE A.
 import { randomBytes } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { byteCounter } from '../data/byte-counter.js';
 import { fromNetworkAscii, toNetworkAscii } from '../data/ascii-transform.js';
@@ -29,16 +30,16 @@ async function retrieve(ctx: LoggedInContext): Promise<void> {
     path,
     direction: 'download',
     openingText: `Opening ${modeName(session.type)} mode data connection for ${baseName(path)} (${stat.size - start} bytes)`,
-    async body(socket, signal, progress) {
+    async body(socket, signal) {
       const source = await storage.read(path, { start, signal });
-      let bytes = 0;
-      const count = byteCounter((n) => {
-        bytes += n;
-        progress(n);
-      });
-      if (session.type === 'A') await pipeline(source, toNetworkAscii(), count, socket, { signal });
-      else await pipeline(source, count, socket, { signal });
-      return bytes;
+      if (session.type === 'A') {
+        let bytes = 0;
+        await pipeline(source, toNetworkAscii(), byteCounter((n) => (bytes += n)), socket, { signal });
+        return bytes;
+      }
+      await pipeline(source, socket, { signal });
+      const read = (source as { bytesRead?: unknown }).bytesRead;
+      return typeof read === 'number' ? read : stat.size - start;
     },
   });
 }
@@ -52,11 +53,16 @@ async function store(ctx: LoggedInContext, mode: WriteMode, target: VirtualPath,
     direction: 'upload',
     openingText: openingText ?? `Opening ${modeName(session.type)} mode data connection for ${baseName(target)}`,
     doneText,
-    async body(socket, signal, progress) {
-      const counted = byteCounter(progress);
-      const feeding = session.type === 'A' ? pipeline(socket, fromNetworkAscii(), counted) : pipeline(socket, counted);
-      feeding.catch(() => {}); // its error reaches storage.write through `counted`
-      const result = await storage.write(target, counted, { mode, start, signal, keepPartial: session.config.storage.partialUploads === 'keep' });
+    async body(socket, signal) {
+      const options = { mode, start, signal, keepPartial: session.config.storage.partialUploads === 'keep' };
+      // Read the data connection at once, through a small buffer, while storage still opens its file.
+      // libuv may report a connection reset as a clean end of file when it arrives right after a short
+      // read (an EPOLLRDHUP shortcut); a socket paused by this buffer's backpressure reads the reset
+      // as ECONNRESET instead, so a reset upload is not committed (test/integration/abort.test.ts).
+      const converted = session.type === 'A' ? fromNetworkAscii() : new PassThrough();
+      const feeding = pipeline(socket, converted);
+      feeding.catch(() => {}); // its error reaches storage.write through `converted`
+      const result = await storage.write(target, converted, options);
       await feeding;
       return result.bytes;
     },

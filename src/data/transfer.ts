@@ -16,8 +16,11 @@ export interface TransferSpec {
   direction: 'upload' | 'download' | 'listing';
   /** Text after "150 ". */
   openingText: string;
-  /** Move the bytes; returns how many went through. The socket is the (possibly TLS) data connection. */
-  body(socket: Socket, signal: AbortSignal, progress: (bytes: number) => void): Promise<number>;
+  /**
+   * Move the bytes; returns how many went through (file bytes). The socket is the (possibly TLS) data
+   * connection. No counting stage is needed on the hot path: STAT reads the socket's counters.
+   */
+  body(socket: Socket, signal: AbortSignal): Promise<number>;
   /** Text of the final 226 reply. */
   doneText?: string;
 }
@@ -43,17 +46,21 @@ export async function runTransfer(session: Session, spec: TransferSpec): Promise
   if (!checkDataPolicy(session)) return;
   const controller = new AbortController();
   let settle!: () => void;
+  let socket: Socket | undefined;
+  let finalBytes: number | undefined;
+  const upload = spec.direction === 'upload';
   const transfer = {
     verb: spec.verb,
     path: spec.path,
     controller,
-    bytes: 0,
+    get bytes(): number {
+      return finalBytes ?? (socket ? (upload ? socket.bytesRead : socket.bytesWritten) : 0);
+    },
     startedAt: Date.now(),
     done: new Promise<void>((resolve) => (settle = resolve)),
   };
   session.transfer = transfer;
   session.reply(Reply.FILE_STATUS_OK, spec.openingText);
-  let socket: Socket | undefined;
   let complete = false;
   try {
     socket = await session.data.open({
@@ -63,8 +70,7 @@ export async function runTransfer(session: Session, spec: TransferSpec): Promise
     });
     const idleMs = session.config.timeouts.dataIdle * 1000;
     socket.setTimeout(idleMs, () => controller.abort(new FerryError('TIMEOUT', 'data connection idle')));
-    const bytes = await spec.body(socket, controller.signal, (n) => (transfer.bytes += n));
-    transfer.bytes = bytes;
+    finalBytes = await spec.body(socket, controller.signal);
     // Uploads are complete once storage has them, however the client then closes its side.
     // Downloads: pipeline ended the socket (TLS close_notify, then FIN); 226 waits until it is flushed.
     if (spec.direction === 'upload') socket.end();
@@ -87,6 +93,7 @@ export async function runTransfer(session: Session, spec: TransferSpec): Promise
     socket?.destroy();
   } finally {
     session.restOffset = 0;
+    finalBytes ??= transfer.bytes;
     session.transfer = undefined;
     settle();
     if (spec.direction !== 'listing') session.services.onTransfer({

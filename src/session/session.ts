@@ -63,7 +63,8 @@ export interface ActiveTransfer {
   verb: string;
   path: string;
   controller: AbortController;
-  bytes: number;
+  /** Bytes moved so far (exact once the transfer is done; from the data socket's counters meanwhile). */
+  readonly bytes: number;
   startedAt: number;
   /** Settles after the transfer's final reply (226/426/...) was written. */
   done: Promise<void>;
