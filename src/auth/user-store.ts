@@ -79,10 +79,17 @@ function buildAccounts(file: string, storageRoot: string, records: readonly User
   return accounts;
 }
 
+function anonymousUser(storageRoot: string, anonymous: UserStoreOptions['anonymous']): AuthenticatedUser | undefined {
+  if (!anonymous.enabled) return undefined;
+  const home = resolveHome(storageRoot, anonymous.home);
+  if (home === undefined) throw new FerryError('CONFIG_INVALID', `users.anonymous.home: "${anonymous.home}" leaves storage.root`);
+  return Object.freeze({ name: 'anonymous', home, permissions: ANONYMOUS_PERMISSIONS, tls: 'inherit', anonymous: true });
+}
+
 export class UserStore {
   readonly #file: string;
   readonly #storageRoot: string;
-  readonly #anonymous: AuthenticatedUser | undefined;
+  #anonymous: AuthenticatedUser | undefined;
   readonly #verifier: PasswordVerifier;
   #accounts: Map<string, Account>;
   #watching: ((curr: Stats, prev: Stats) => void) | undefined;
@@ -100,18 +107,19 @@ export class UserStore {
   static async open(opts: UserStoreOptions): Promise<UserStore> {
     if (!path.isAbsolute(opts.storageRoot)) throw new TypeError('UserStore: storageRoot must be an absolute path');
     const storageRoot = path.resolve(opts.storageRoot);
-    let anonymous: AuthenticatedUser | undefined;
-    if (opts.anonymous.enabled) {
-      const home = resolveHome(storageRoot, opts.anonymous.home);
-      if (home === undefined) {
-        throw new FerryError('CONFIG_INVALID', `users.anonymous.home: "${opts.anonymous.home}" leaves storage.root`);
-      }
-      anonymous = Object.freeze({ name: 'anonymous', home, permissions: ANONYMOUS_PERMISSIONS, tls: 'inherit', anonymous: true });
-    }
+    const anonymous = anonymousUser(storageRoot, opts.anonymous);
     const { users } = await loadUsersFile(opts.usersFile);
     // Made now, so the first unknown-user login does not take one scrypt longer than later ones.
     await getDummyHash();
     return new UserStore({ ...opts, storageRoot }, anonymous, buildAccounts(opts.usersFile, storageRoot, users));
+  }
+
+  /**
+   * Changes anonymous access live (the admin page): later logins follow it, sessions already logged in
+   * keep what they got. Throws CONFIG_INVALID, changing nothing, when the home leaves storage.root.
+   */
+  configureAnonymous(anonymous: UserStoreOptions['anonymous']): void {
+    this.#anonymous = anonymousUser(this.#storageRoot, anonymous);
   }
 
   /**

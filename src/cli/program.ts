@@ -1,7 +1,8 @@
 // The `ferry` command line (commander): serve, check-config, user add|passwd|remove|list|enable|disable,
-// cert generate|show. Exit codes: 0 ok, 1 failure, 2 invalid configuration or usage.
+// admin passwd, cert generate|show. Exit codes: 0 ok, 1 failure, 2 invalid configuration or usage.
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import { FIRST_ADMIN_NAME, setAdminPassword } from '../admin/admin-accounts.js';
 import { addUser, listUsers, removeUser, setPassword, setUserEnabled } from '../auth/users-file.js';
 import { generatePassword } from '../auth/password-hash.js';
 import { loadConfig } from '../config/load-config.js';
@@ -58,6 +59,8 @@ export function buildProgram(io: CliIO): Command {
       const { explicit, implicit } = running.addresses;
       io.out(`Ferry is listening: FTP/FTPES on ${explicit.address}:${explicit.port}` + (implicit ? `, implicit FTPS on ${implicit.address}:${implicit.port}` : ''));
       io.out(`TLS: ${running.loaded.config.tls.mode}. Config: ${running.loaded.file}`);
+      if (running.admin) io.out(`Admin page: ${running.admin.url}`);
+      else if (running.loaded.config.admin.enabled) io.out('Admin page: not running (see the log above)');
       await new Promise<void>((resolve) => {
         io.onSignal((signal) => {
           if (signal === 'SIGHUP') {
@@ -148,6 +151,23 @@ export function buildProgram(io: CliIO): Command {
         const perms = Array.isArray(u.permissions) ? u.permissions.join(',') : u.permissions;
         io.out(`${u.name}\t${u.enabled ? 'enabled' : 'disabled'}\thome=${u.home ?? u.name}\tpermissions=${perms}\ttls=${u.tls}`);
       }
+    });
+
+  const admin = program.command('admin').description('web admin page accounts');
+  admin
+    .command('passwd [name]')
+    .description('set the password of an admin account of the web admin page, creating it if needed (default name: admin)')
+    .addOption(configOption())
+    .option('--password-stdin', 'read the password from standard input')
+    .option('--generate-password', 'generate a password and print it once')
+    .action(async (name: string | undefined, opts: { config: string; passwordStdin?: boolean; generatePassword?: boolean }) => {
+      const loaded = await loadConfig(opts.config);
+      const file = path.resolve(loaded.baseDir, loaded.config.admin.accountsFile);
+      const account = name ?? FIRST_ADMIN_NAME;
+      const password = opts.generatePassword ? generatePassword() : await readPassword(opts.passwordStdin === true);
+      const { created } = await setAdminPassword(file, account, password);
+      io.out(`Admin ${account} ${created ? 'created' : 'password changed'} in ${file}`);
+      if (opts.generatePassword) io.out(`Password (shown once): ${password}`);
     });
 
   const cert = program.command('cert').description('TLS certificate tools');

@@ -138,6 +138,32 @@ export const loggingSchema = z
   })
   .prefault({});
 
+/** 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
+}
+
+export const adminSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Serve the web admin page (status, FTP service, TLS, users, sessions) and /metrics'),
+    host: z.string().min(1).default('127.0.0.1').describe('Address the admin page listens on; off loopback it is served over HTTPS only'),
+    port: port.default(8021).describe('Admin page port'),
+    https: z
+      .enum(['auto', 'always', 'never'])
+      .default('auto')
+      .describe('auto: HTTPS unless host is a loopback address; always: HTTPS; never: plain HTTP, allowed only on loopback. HTTPS uses Ferry\'s FTP certificate'),
+    accountsFile: z.string().default('admins.yaml').describe('Admin accounts (scrypt hashes); the first start creates "admin" and prints its password once; change it with `ferry admin passwd`'),
+    auditLog: z.string().default('audit.log').describe('Audit log: every change made on the admin page, who, from where, old and new values (secrets masked)'),
+    sessionMinutes: z.number().int().min(1).max(1440).default(30).describe('Admin login session idle timeout, in minutes'),
+    publicMetrics: z.boolean().default(false).describe('Serve /metrics without a login (Prometheus on a trusted network); otherwise it needs an admin login or HTTP Basic auth'),
+  })
+  .prefault({})
+  .refine((a) => a.https !== 'never' || isLoopbackHost(a.host), {
+    message: 'plain HTTP is allowed only on a loopback address (127.0.0.1, ::1, localhost); use https: auto or always',
+    path: ['https'],
+  });
+
 export const configSchema = z
   .strictObject({
     server: serverSchema,
@@ -149,6 +175,7 @@ export const configSchema = z
     security: securitySchema,
     users: usersSchema,
     logging: loggingSchema,
+    admin: adminSchema,
   })
   .strict();
 

@@ -6,6 +6,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { startAdminServer, type AdminServer } from '../admin/admin-server.js';
 import { ensureFirstUser } from '../auth/first-user.js';
 import { UserStore } from '../auth/user-store.js';
 import { defaultConfigYaml } from '../config/config-docs.js';
@@ -116,6 +117,8 @@ export interface RunningFerry {
   loaded: LoadedConfig;
   paths: Paths;
   logger: Logger;
+  /** The web admin page, when admin.enabled and it could start (a failure is logged; FTP keeps running). */
+  admin: AdminServer | undefined;
   /** Re-read certificate and users (SIGHUP). */
   reload(): Promise<void>;
   /**
@@ -172,7 +175,13 @@ export async function startFerry(configFile: string, options: StartOptions = {})
     const setup = await loadTls(next, loaded.baseDir, paths, print);
     for (const w of setup?.warnings ?? []) logger.warn(w);
     const nextProvider = setup ? new SecureContextProvider(setup.material, { minVersion: next.tls.minVersion, ciphers: next.tls.ciphers }) : undefined;
-    await server.reconfigure(next, nextProvider);
+    users.configureAnonymous(next.users.anonymous); // throws (changing nothing) for a home outside storage.root
+    try {
+      await server.reconfigure(next, nextProvider);
+    } catch (err) {
+      users.configureAnonymous(currentConfig.users.anonymous);
+      throw err;
+    }
     currentConfig = next;
   };
   let currentConfig = config;
@@ -187,6 +196,7 @@ export async function startFerry(configFile: string, options: StartOptions = {})
       if (next && next.material.certPem !== provider.certPem) {
         provider.update(next.material);
         logger.info({ fingerprint: inspectCertificate(next.material.certPem).fingerprintSha256 }, 'certificate reloaded: new connections use it');
+        await running.admin?.refreshTls();
       }
     } catch (err) {
       logger.error({ err: (err as Error).message }, 'certificate reload failed: keeping the previous certificate');
@@ -204,10 +214,22 @@ export async function startFerry(configFile: string, options: StartOptions = {})
   }
 
   const stop = async (graceMs = config.server.shutdownGraceSeconds * 1000) => {
+    await running.admin?.close().catch((err: Error) => logger.error({ err: err.message }, 'admin page: close failed'));
     for (const f of watched) unwatchFile(f);
     await server.close({ graceMs });
     await users.close();
     await xferlog?.close();
   };
-  return { server, addresses, loaded, paths, logger, reload, apply, stop };
+  const running: RunningFerry = { server, addresses, loaded, paths, logger, admin: undefined, reload, apply, stop };
+  if (config.admin.enabled) {
+    try {
+      running.admin = await startAdminServer(running, { print });
+    } catch (err) {
+      // The FTP service matters more than its admin page: report and keep serving.
+      const e = err as NodeJS.ErrnoException;
+      const hint = e.code === 'EADDRINUSE' ? ` (port ${config.admin.port} is in use: set admin.port to a free port)` : '';
+      logger.error({ err: e.message }, `admin page not started${hint}`);
+    }
+  }
+  return running;
 }

@@ -93,6 +93,11 @@ export class FtpServer {
     return this.config;
   }
 
+  /** The running user store (the admin page reloads it after editing the users file). */
+  get userStore(): UserStore {
+    return this.options.users;
+  }
+
   get tlsProvider(): SecureContextProvider | undefined {
     return this.tls;
   }

@@ -81,10 +81,14 @@ export class ControlChannel {
         clearTimeout(timer);
         reject(err);
       };
+      const closed = () => fail(new Error('connection closed during the TLS handshake'));
       secure.once('error', fail);
+      // A client that hangs up mid-handshake emits only 'close'.
+      secure.once('close', closed);
       secure.once('secure', () => {
         clearTimeout(timer);
         secure.removeListener('error', fail);
+        secure.removeListener('close', closed);
         this.upgrading = false;
         this.reader.reset();
         this.attach(secure);
@@ -102,12 +106,17 @@ export class ControlChannel {
     const secure = new tls.TLSSocket(raw, tlsServerOptions(scope));
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => secure.destroy(new Error('TLS handshake timed out')), timeoutMs);
-      secure.once('error', (err) => {
+      const fail = (err: Error) => {
         clearTimeout(timer);
         reject(err);
-      });
+      };
+      const closed = () => fail(new Error('connection closed during the TLS handshake'));
+      secure.once('error', fail);
+      secure.once('close', closed);
       secure.once('secure', () => {
         clearTimeout(timer);
+        secure.removeListener('error', fail);
+        secure.removeListener('close', closed);
         resolve();
       });
     });

@@ -46,6 +46,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logging: { level: options.logs ? 'debug' : 'silent', pretty: 'never' },
     // Tests fail logins on purpose; the growing delay is tested where it is set explicitly.
     security: { loginFailureDelayMs: 0 },
+    // The admin page has its own tests (test/admin); other servers run without it, on no fixed port.
+    admin: { enabled: false },
   };
   const config: Record<string, Record<string, unknown>> = { ...base };
   for (const [section, values] of Object.entries(options.config ?? {})) config[section] = { ...(base[section] ?? {}), ...values };

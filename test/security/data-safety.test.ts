@@ -24,10 +24,15 @@ async function upload(client: RawFtpClient, name: string, data: Buffer, cut = fa
   const opening = await client.send(`STOR ${name}`);
   assert.equal(opening.code, 150);
   if (cut) {
-    socket.write(data.subarray(0, data.length / 2));
-    await new Promise((r) => setTimeout(r, 100));
-    // A reset, not a FIN: in stream mode (RFC 959 3.4.1) a FIN would mean "end of file".
-    socket.resetAndDestroy();
+    // Interrupt deterministically with ABOR (RFC 959): 426 for the transfer, then 226 for ABOR.
+    // (A FIN would mean "end of file" in stream mode; resets are covered by abort.test.ts.)
+    await new Promise<void>((resolve) => socket.write(data.subarray(0, data.length / 2), () => resolve()));
+    await new Promise((r) => setTimeout(r, 50));
+    const aborted = await client.send('ABOR');
+    const abor = await client.read();
+    assert.equal(abor.code, 226);
+    socket.destroy();
+    return aborted;
   } else {
     await writeAll(socket, data).catch(() => {});
     socket.end();
