@@ -6,7 +6,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { startAdminServer, type AdminServer } from '../admin/admin-server.js';
+import type { AdminServer } from '../admin/admin-server.js';
 import { ensureFirstUser } from '../auth/first-user.js';
 import { UserStore } from '../auth/user-store.js';
 import { defaultConfigYaml } from '../config/config-docs.js';
@@ -223,6 +223,8 @@ export async function startFerry(configFile: string, options: StartOptions = {})
   const running: RunningFerry = { server, addresses, loaded, paths, logger, admin: undefined, reload, apply, stop };
   if (config.admin.enabled) {
     try {
+      // Loaded only when enabled: the web stack (Fastify, prom-client) costs ~30 MB of memory.
+      const { startAdminServer } = await import('../admin/admin-server.js');
       running.admin = await startAdminServer(running, { print });
     } catch (err) {
       // The FTP service matters more than its admin page: report and keep serving.
