@@ -12,6 +12,7 @@ export const SERVICE_GROUPS: readonly FieldGroup[] = [
   {
     legend: 'Connections',
     fields: [
+      ['server.enabled', 'Enable the FTP service'],
       ['server.port', 'Port (FTP/FTPES)'],
       ['server.maxClients', 'Maximum clients'],
       ['server.maxClientsPerIp', 'Maximum connections per IP address'],

@@ -57,7 +57,8 @@ export function buildProgram(io: CliIO): Command {
     .action(async (opts: { config: string }) => {
       const running = await startFerry(opts.config, { print: io.out });
       const { explicit, implicit } = running.addresses;
-      io.out(`Ferry is listening: FTP/FTPES on ${explicit.address}:${explicit.port}` + (implicit ? `, implicit FTPS on ${implicit.address}:${implicit.port}` : ''));
+      if (explicit) io.out(`Ferry is listening: FTP/FTPES on ${explicit.address}:${explicit.port}` + (implicit ? `, implicit FTPS on ${implicit.address}:${implicit.port}` : ''));
+      else io.out('The FTP service is switched off (server.enabled: false): no FTP listener');
       io.out(`TLS: ${running.loaded.config.tls.mode}. Config: ${running.loaded.file}`);
       if (running.admin) io.out(`Admin page: ${running.admin.url}`);
       else if (running.loaded.config.admin.enabled) io.out('Admin page: not running (see the log above)');

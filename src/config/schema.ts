@@ -20,6 +20,7 @@ const tlsVersion = z.enum(['TLSv1.2', 'TLSv1.3']);
 
 export const serverSchema = z
   .strictObject({
+    enabled: z.boolean().default(true).describe('Run the FTP service; off closes the FTP listeners (sessions already open continue, the admin page stays up)'),
     host: z.string().min(1).default('0.0.0.0').describe('Address the FTP control port listens on (0.0.0.0 = all IPv4 interfaces)'),
     port: port.default(2121).describe('Explicit FTP/FTPES control port (21 is the standard port and needs privileges)'),
     banner: z.string().max(512).default('Ferry FTP server ready').describe('Text of the 220 greeting (never reveals the version)'),

@@ -27,7 +27,8 @@ export interface FtpServerOptions {
 }
 
 export interface ListeningAddresses {
-  explicit: net.AddressInfo;
+  /** Undefined while the FTP service is switched off (server.enabled: false). */
+  explicit?: net.AddressInfo;
   implicit?: net.AddressInfo;
 }
 
@@ -104,7 +105,7 @@ export class FtpServer {
 
   get addresses(): ListeningAddresses {
     return {
-      explicit: this.explicitServer?.address() as net.AddressInfo,
+      ...(this.explicitServer ? { explicit: this.explicitServer.address() as net.AddressInfo } : {}),
       ...(this.implicitServer ? { implicit: this.implicitServer.address() as net.AddressInfo } : {}),
     };
   }
@@ -116,12 +117,16 @@ export class FtpServer {
    */
   async reconfigure(next: FerryConfig, tls: SecureContextProvider | undefined): Promise<void> {
     const prev = this.config;
-    if (next.server.host !== prev.server.host || next.server.port !== prev.server.port) {
+    const enabled = next.server.enabled;
+    if (!enabled && this.explicitServer) {
+      this.explicitServer.close();
+      this.explicitServer = undefined;
+    } else if (enabled && (!this.explicitServer || next.server.host !== prev.server.host || next.server.port !== prev.server.port)) {
       const fresh = await this.listenOn(next.server.host, next.server.port, false);
       this.explicitServer?.close();
       this.explicitServer = fresh;
     }
-    const wantImplicit = next.tls.mode !== 'disabled' && next.tls.implicit.enabled && tls !== undefined;
+    const wantImplicit = enabled && next.tls.mode !== 'disabled' && next.tls.implicit.enabled && tls !== undefined;
     const implicitMoved = next.server.host !== prev.server.host || next.tls.implicit.port !== prev.tls.implicit.port;
     if (!wantImplicit && this.implicitServer) {
       this.implicitServer.close();
@@ -146,6 +151,7 @@ export class FtpServer {
 
   async listen(): Promise<ListeningAddresses> {
     const { server, tls } = this.config;
+    if (!server.enabled) return this.addresses;
     this.explicitServer = await this.listenOn(server.host, server.port, false);
     if (tls.mode !== 'disabled' && tls.implicit.enabled && this.tls) {
       this.implicitServer = await this.listenOn(server.host, tls.implicit.port, true);

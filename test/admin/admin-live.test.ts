@@ -52,7 +52,7 @@ describe('admin page changes apply live', () => {
       const port = await freePort();
       const r = await admin.post('/service', serviceForm(config(), { 'server.port': String(port) }));
       assert.equal(r.status, 303, r.body);
-      assert.equal(server.running.server.addresses.explicit.port, port);
+      assert.equal(server.running.server.addresses.explicit!.port, port);
       assert.equal(await login(port, 'alice', 'secret-alice'), 230);
       await assert.rejects(RawFtpClient.connect('127.0.0.1', oldPort), /ECONNREFUSED/);
       assert.equal((await before.send('NOOP')).code, 200, 'the old session still answers');
@@ -65,9 +65,29 @@ describe('admin page changes apply live', () => {
     }
   });
 
+  it('switches the FTP service off and on: listeners close and reopen, open sessions continue', async () => {
+    const port = server.running.server.addresses.explicit!.port;
+    const open = await FtpsControlClient.connect('127.0.0.1', port);
+    try {
+      await open.auth();
+      assert.equal((await open.login('alice', 'secret-alice')).code, 230);
+      const off = await admin.post('/service', serviceForm(config(), { 'server.enabled': false }));
+      assert.equal(off.status, 303, off.body);
+      assert.equal(server.running.server.addresses.explicit, undefined);
+      await assert.rejects(RawFtpClient.connect('127.0.0.1', port), /ECONNREFUSED/);
+      assert.equal((await open.send('NOOP')).code, 200, 'a session opened before keeps working');
+      assert.match((await admin.get('/')).body, /not listening/);
+      const on = await admin.post('/service', serviceForm(config(), { 'server.enabled': true }));
+      assert.equal(on.status, 303, on.body);
+      assert.equal(await login(server.running.server.addresses.explicit!.port, 'alice', 'secret-alice'), 230);
+    } finally {
+      open.destroy();
+    }
+  });
+
   it('shows a schema error next to its field and changes nothing (port 70000, min > max, port in use)', async () => {
     const file = await readFile(server.configFile, 'utf8');
-    const port = server.running.server.addresses.explicit.port;
+    const port = server.running.server.addresses.explicit!.port;
     let r = await admin.post('/service', serviceForm(config(), { 'server.port': '70000', 'passive.minPort': '60000', 'passive.maxPort': '50000' }));
     assert.equal(r.status, 400);
     assert.match(r.body, /<input type="number" inputmode="numeric" id="f-server-port" name="server.port" value="70000"[^>]*aria-invalid="true">/);
@@ -83,11 +103,11 @@ describe('admin page changes apply live', () => {
       busy.close();
     }
     assert.equal(await readFile(server.configFile, 'utf8'), file);
-    assert.equal(server.running.server.addresses.explicit.port, port);
+    assert.equal(server.running.server.addresses.explicit!.port, port);
   });
 
   it('switches anonymous access on and off for new logins', async () => {
-    const port = server.running.server.addresses.explicit.port;
+    const port = server.running.server.addresses.explicit!.port;
     assert.equal(await login(port, 'anonymous', 'guest@'), 530);
     let r = await admin.post('/service', serviceForm(config(), { 'users.anonymous.enabled': true }));
     assert.equal(r.status, 303, r.body);
@@ -101,7 +121,7 @@ describe('admin page changes apply live', () => {
   });
 
   it('adds, disables, re-enables, re-passwords and removes users, effective at once', async () => {
-    const port = server.running.server.addresses.explicit.port;
+    const port = server.running.server.addresses.explicit!.port;
     await admin.get('/users');
     let r = await admin.post('/users', { name: 'bob', password: 'Bob-pass-1', permissions: ['list', 'read'], tls: 'required', reuse: 'no' });
     assert.equal(r.status, 303, r.body);

@@ -66,7 +66,7 @@ export async function startAdminTestServer(options: AdminTestServerOptions = {})
     configFile,
     adminUrl: running.admin.url,
     adminPassword,
-    ftpPort: running.addresses.explicit.port,
+    ftpPort: running.addresses.explicit!.port,
     implicitPort: running.addresses.implicit?.port,
     user: FTP_USER,
     printed,

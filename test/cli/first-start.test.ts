@@ -91,7 +91,7 @@ describe('first start', () => {
 
       assert.equal(running.loaded.config.tls.mode, 'required');
       assert.ok(running.addresses.implicit, 'implicit FTPS is on by default');
-      assert.equal(await loginFingerprint(running.addresses.explicit.port, 'ferry', firstPassword), fingerprint);
+      assert.equal(await loginFingerprint(running.addresses.explicit!.port, 'ferry', firstPassword), fingerprint);
     } finally {
       await first.running.stop(1_000);
     }
@@ -101,7 +101,7 @@ describe('first start', () => {
     const second = await start();
     try {
       assert.deepEqual(second.lines, []);
-      assert.equal(await loginFingerprint(second.running.addresses.explicit.port, 'ferry', firstPassword), fingerprint);
+      assert.equal(await loginFingerprint(second.running.addresses.explicit!.port, 'ferry', firstPassword), fingerprint);
       assert.equal(await readFile(path.join(path.dirname(configFile), 'users.yaml'), 'utf8'), usersBefore);
     } finally {
       await second.running.stop(1_000);

@@ -103,7 +103,7 @@ describe('ferry user', () => {
     text = await readFile(usersFile, 'utf8');
     const running = await startFerry(configFile, { print: () => {}, logger: pino({ level: 'silent' }), watch: false });
     try {
-      const port = running.addresses.explicit.port;
+      const port = running.addresses.explicit!.port;
       assert.equal(await login(port, 'bob', 'Bob-second-Pw2'), 230);
       assert.equal(await login(port, 'bob', 'Bob-first-Pw1'), 530);
       assert.equal(await login(port, 'carol', carolPassword), 230);

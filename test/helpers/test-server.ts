@@ -33,6 +33,8 @@ export interface TestServerOptions {
   users?: AddUserOptions[];
   /** Log lines land here (pino JSON objects) when given. */
   logs?: Record<string, unknown>[];
+  /** Watch the certificate and users files for changes, as `ferry serve` does (default off). */
+  watch?: boolean;
 }
 
 export const DEFAULT_USER = { name: 'alice', password: 'secret-alice' };
@@ -60,14 +62,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const logger = logs
     ? pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) })
     : pino({ level: 'silent' });
-  const running = await startFerry(configFile, { print: () => {}, logger, watch: false });
+  const running = await startFerry(configFile, { print: () => {}, logger, watch: options.watch ?? false });
   const certPem = running.server.tlsProvider?.certPem;
   const home = path.join(running.paths.storageRoot, DEFAULT_USER.name);
   await mkdir(home, { recursive: true }); // so tests can seed files before the first login
   return {
     running,
     host: '127.0.0.1',
-    port: running.addresses.explicit.port,
+    port: running.addresses.explicit!.port,
     implicitPort: running.addresses.implicit?.port,
     storageRoot: running.paths.storageRoot,
     dir,

@@ -29,7 +29,7 @@ ${formErrors(data.general)}
 <form method="post" action="/service" novalidate class="settings">
 ${csrfInput(data.csrf)}
 ${groups}
-<p class="note">Not available in Ferry: bandwidth limits (there are none to set), and switching the FTP service off from this page (stop the <code>ferry serve</code> process instead).</p>
+<p class="note">Not available in Ferry: bandwidth limits (there are none to set).</p>
 <p><button type="submit">Save</button></p>
 </form>`;
 }
