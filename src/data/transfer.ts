@@ -63,6 +63,7 @@ export async function runTransfer(session: Session, spec: TransferSpec): Promise
   session.reply(Reply.FILE_STATUS_OK, spec.openingText);
   let complete = false;
   try {
+    if (session.tlsScope) session.tlsScope.renewTickets = !upload;
     socket = await session.data.open({
       tlsScope: session.prot === 'P' ? session.tlsScope : undefined,
       requireSessionReuse: sessionReuseRequired(session.config, session.user),

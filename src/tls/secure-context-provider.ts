@@ -12,6 +12,13 @@ import tls from 'node:tls';
  */
 export interface TlsSessionScope {
   secureContext: tls.SecureContext;
+  /**
+   * Whether a connection that resumes with one of this scope's tickets gets a fresh ticket. The data
+   * channel turns it off for uploads: curl 7.88 (OpenSSL) loses upload data when a ticket arrives
+   * while it sends (it reports success after ~115 KB). Downloads and listings renew, so curl can
+   * fetch many files in one session under TLS 1.3.
+   */
+  renewTickets: boolean;
   /** Passed as TLSSocket's `server`: only used for its newSession/resumeSession events. */
   sessionCache: net.Server;
 }
@@ -76,11 +83,13 @@ export class SecureContextProvider {
 
   /** A fresh TLS scope for one control session (its own ticket keys and session-ID cache). */
   sessionScope(): TlsSessionScope {
-    return { secureContext: this.build(), sessionCache: createSessionCache() };
+    const scope: TlsSessionScope = { secureContext: undefined as unknown as tls.SecureContext, renewTickets: true, sessionCache: createSessionCache() };
+    scope.secureContext = this.build(scope);
+    return scope;
   }
 
-  private build(): tls.SecureContext {
-    return tls.createSecureContext({
+  private build(scope?: TlsSessionScope): tls.SecureContext {
+    const context = tls.createSecureContext({
       cert: this.material.certPem,
       key: this.material.keyPem,
       passphrase: this.material.passphrase,
@@ -91,5 +100,38 @@ export class SecureContextProvider {
       // Control and data connections of one session share this id context, so sessions resume across them.
       sessionIdContext: 'ferry',
     });
+    if (scope) renewTicketsOnResumption(context, scope);
+    return context;
   }
+
+}
+
+/** The native context's ticket-key hook (an internal of node:tls that Node's own tests use). */
+interface NativeTicketHooks {
+  enableTicketKeyCallback(): void;
+  onticketkeycallback: (name: Buffer, iv: Buffer, encrypt: boolean) => unknown[];
+}
+
+/**
+ * Node's TLS server sends no new session ticket on a resumed TLS 1.3 connection. OpenSSL clients use a
+ * TLS 1.3 ticket once, so curl, which carries the newest session from data connection to data
+ * connection, had nothing left to resume with on its second file and was refused under
+ * requireSessionReuse. Answering "valid, renew" when a ticket is decrypted makes OpenSSL send a fresh
+ * ticket on the resumed connection, as vsftpd and ProFTPD do (except for uploads: see renewTickets).
+ * The keys stay this context's own: a ticket from another session is not ours and gets a full handshake.
+ * Where the hook is missing (a future Node), the ticketKeys given above still apply.
+ */
+function renewTicketsOnResumption(context: tls.SecureContext, scope: TlsSessionScope): void {
+  const native = (context as unknown as { context?: Partial<NativeTicketHooks> }).context;
+  if (typeof native?.enableTicketKeyCallback !== 'function') return;
+  const name = randomBytes(16);
+  const hmacKey = randomBytes(16);
+  const aesKey = randomBytes(16);
+  native.enableTicketKeyCallback();
+  native.onticketkeycallback = (keyName, _iv, encrypt) => {
+    if (encrypt) return [1, hmacKey, aesKey, name, randomBytes(16)];
+    // 2 = ticket valid, issue a new one; 0 = not ours: full handshake (refused for data connections).
+    if (!keyName.equals(name)) return [0, hmacKey, aesKey];
+    return [scope.renewTickets ? 2 : 1, hmacKey, aesKey];
+  };
 }

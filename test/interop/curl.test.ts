@@ -2,7 +2,7 @@
 // resume both ways, TLS version limits, and the certificate fingerprint as OpenSSL's s_client sees it.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -71,6 +71,17 @@ describe('curl interop', { skip }, () => {
     assert.deepEqual(codes(down).slice(-2), [150, 226], describeCurlRun(down));
     assert.equal(await sha256File(target), sha256(payload));
   });
+
+  for (const tlsMax of ['1.3', '1.2']) {
+    it(`downloads several files in one session (TLS ${tlsMax}), each data connection resuming the TLS session`, async () => {
+      const names = ['m0.txt', 'm1.txt', 'm2.txt', 'm3.txt'];
+      for (const n of names) await writeFile(path.join(server.user.home, n), `content of ${n}\n`);
+      const args = names.flatMap((n) => [`${url}/${n}`, '-o', path.join(work, `multi-${tlsMax}-${n}`)]);
+      const run = await runCurl(['--ssl-reqd', '-k', '--tls-max', tlsMax, ...auth, ...args]);
+      assertOk(run);
+      for (const n of names) assert.equal(await readFile(path.join(work, `multi-${tlsMax}-${n}`), 'utf8'), `content of ${n}\n`);
+    });
+  }
 
   it('lists the home folder over explicit FTPS', async () => {
     await writeFile(path.join(server.user.home, 'listed.txt'), 'listed\n');

@@ -90,3 +90,22 @@ test('a certificate replaced on disk is used for new connections without a resta
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("a data connection offering another control session's TLS ticket is refused (no port theft)", async () => {
+  const server = await startTestServer({ config: { tls: { mode: 'required', implicit: { enabled: false } } } });
+  try {
+    const victim = await securedLogin(server.port);
+    const thief = await securedLogin(server.port);
+    for (const c of [victim, thief]) assert.equal((await c.send('PROT P')).code, 200);
+    assert.equal((await thief.transfer('NLST', { protect: true })).final?.code, 226, 'its own session resumes');
+    thief.session = victim.session; // try to ride on the other session's ticket
+    const stolen = await thief.transfer('NLST', { protect: true });
+    assert.equal(stolen.sessionReused, false);
+    assert.equal(stolen.final?.code, 425);
+    assert.match(stolen.final!.text, /did not resume the TLS session/);
+    victim.destroy();
+    thief.destroy();
+  } finally {
+    await server.stop();
+  }
+});

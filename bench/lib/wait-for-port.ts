@@ -1,0 +1,27 @@
+// Waits until a server accepts TCP connections (and greets) on 127.0.0.1, or gives up at a deadline.
+import net from 'node:net';
+import { delay } from './child-processes.js';
+
+function tryGreeting(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('data', (chunk) => done(chunk.toString('latin1').startsWith('220')));
+  });
+}
+
+/** True once a 220 greeting arrives on the port; false when `timeoutMs` passes, or `alive()` says the server died. */
+export async function waitForGreeting(port: number, timeoutMs: number, alive: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!alive()) return false;
+    if (await tryGreeting(port)) return true;
+    await delay(100);
+  }
+  return false;
+}

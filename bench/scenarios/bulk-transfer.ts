@@ -1,0 +1,96 @@
+// Measurements 1 and 2: one big file downloaded and uploaded with curl, over FTPES (PROT P, the
+// data connection resuming the control session) or plain FTP. MB/s = 10^6 bytes per second from
+// the start of the data transfer to the server's final reply (curl's time_total - time_pretransfer:
+// curl 7.88 stalls 0.2–1.5 s before RETR/STOR on TLS data connections, which is no server's doing),
+// the server's CPU seconds per GiB moved, and its peak RSS while transferring.
+import { rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { delay } from '../lib/child-processes.js';
+import { curlBase, curlFailure, ftpUrl, runCurl, type CurlTarget } from '../lib/curl.js';
+import { sampleTreeRss } from '../lib/rss-sampler.js';
+import type { Variant } from '../peers/bench-server.js';
+import type { Metric, RunOutcome, Scenario, ScenarioContext } from './scenario.js';
+
+/** Bytes moved and the seconds the data transfer itself took. */
+interface Moved {
+  bytes: number;
+  seconds: number;
+}
+
+/** Seconds of the data transfer, from curl's --write-out "... %{time_pretransfer} %{time_total}". */
+function transferSeconds(written: string[]): number {
+  const seconds = Number(written[2]) - Number(written[1]);
+  if (!(seconds > 0)) throw new Error(`curl reported no transfer time (${written.join(' ')})`);
+  return seconds;
+}
+
+function limits(bytes: number): { maxSeconds: number; timeoutMs: number } {
+  const maxSeconds = Math.max(60, Math.ceil(bytes / 5e6));
+  return { maxSeconds, timeoutMs: (maxSeconds + 10) * 1000 };
+}
+
+async function download(ctx: ScenarioContext, target: CurlTarget): Promise<Moved> {
+  const expected = ctx.plan.bigFileBytes;
+  const { maxSeconds, timeoutMs } = limits(expected);
+  const run = await runCurl([...curlBase(target, maxSeconds), '--output', '/dev/null', '--write-out', '%{size_download} %{time_pretransfer} %{time_total}', ftpUrl(target, ctx.fixtures.bigFile)], timeoutMs);
+  if (run.code !== 0) throw curlFailure(run, 'download');
+  if (Number(run.written[0]) !== expected) throw new Error(`download: got ${run.written[0]} bytes, expected ${expected}`);
+  return { bytes: expected, seconds: transferSeconds(run.written) };
+}
+
+async function upload(ctx: ScenarioContext, target: CurlTarget): Promise<Moved> {
+  const expected = ctx.plan.bigFileBytes;
+  const { maxSeconds, timeoutMs } = limits(expected);
+  const stored = path.join(ctx.dataDir, ctx.fixtures.uploadName);
+  await rm(stored, { force: true });
+  try {
+    const run = await runCurl([...curlBase(target, maxSeconds), '--upload-file', ctx.fixtures.bigUploadSource, '--write-out', '%{size_upload} %{time_pretransfer} %{time_total}', ftpUrl(target, ctx.fixtures.uploadName)], timeoutMs);
+    if (run.code !== 0) throw curlFailure(run, 'upload');
+    // curl returns after the server's 226, so the file must be complete on disk by now.
+    const size = await stat(stored).then((s) => s.size, () => -1);
+    if (size !== expected) throw new Error(`upload: the server stored ${size} bytes, expected ${expected}`);
+    return { bytes: expected, seconds: transferSeconds(run.written) };
+  } finally {
+    await rm(stored, { force: true });
+  }
+}
+
+function metrics(variant: Variant): Metric[] {
+  const name = variant === 'tls' ? 'FTPES (PROT P)' : 'plain FTP';
+  return [
+    { id: `download-${variant}`, label: `${name} download, big file`, unit: 'MB/s', better: 'higher', digits: 0 },
+    { id: `upload-${variant}`, label: `${name} upload, big file`, unit: 'MB/s', better: 'higher', digits: 0 },
+    { id: `download-${variant}-cpu`, label: `${name} download: server CPU`, unit: 'CPU s/GiB', better: 'lower', digits: 2 },
+    { id: `upload-${variant}-cpu`, label: `${name} upload: server CPU`, unit: 'CPU s/GiB', better: 'lower', digits: 2 },
+    { id: `bulk-${variant}-peak`, label: `${name} big file: server peak RSS`, unit: 'MiB', better: 'lower', digits: 1 },
+  ];
+}
+
+export function bulkTransferScenario(variant: Variant): Scenario {
+  return {
+    id: `bulk-${variant}`,
+    title: `big file over ${variant === 'tls' ? 'FTPES' : 'plain FTP'}`,
+    variant,
+    metrics: metrics(variant),
+    async run(ctx) {
+      const target: CurlTarget = { port: ctx.server.port, tls: variant === 'tls', user: ctx.user };
+      const outcome: Required<Pick<RunOutcome, 'values' | 'failures'>> = { values: {}, failures: {} };
+      const sampler = sampleTreeRss(ctx.server.pid, 20);
+      for (const [direction, move] of [['download', download], ['upload', upload]] as const) {
+        const cpuBefore = ctx.server.cpuSeconds();
+        try {
+          const moved = await move(ctx, target);
+          await delay(300); // the session process finishes; its last CPU time lands in the count
+          const cpu = ctx.server.cpuSeconds() - cpuBefore;
+          outcome.values[`${direction}-${variant}`] = moved.bytes / 1e6 / moved.seconds;
+          outcome.values[`${direction}-${variant}-cpu`] = cpu / (moved.bytes / 2 ** 30);
+          ctx.log(`${direction}: ${(moved.bytes / 1e6 / moved.seconds).toFixed(0)} MB/s, ${(cpu / (moved.bytes / 2 ** 30)).toFixed(2)} CPU s/GiB`);
+        } catch (err) {
+          outcome.failures[`${direction}-${variant}`] = outcome.failures[`${direction}-${variant}-cpu`] = (err as Error).message;
+        }
+      }
+      outcome.values[`bulk-${variant}-peak`] = sampler.stop() / 1024;
+      return outcome;
+    },
+  };
+}
