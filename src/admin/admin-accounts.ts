@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { generatePassword, hashPassword, verifyAgainstDummy, verifyPassword } from '../auth/password-hash.js';
 import { userRecordSchema } from '../config/schema.js';
 import { FerryError } from '../errors/ferry-error.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../config/write-file-atomic.js';
 
 export const FIRST_ADMIN_NAME = 'admin';
 

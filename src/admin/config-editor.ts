@@ -6,7 +6,7 @@ import YAML, { Scalar, type Document } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type FerryConfig } from '../config/schema.js';
 import { isFerryError } from '../errors/ferry-error.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../config/write-file-atomic.js';
 import { diffConfigs, type AuditChange } from './audit-log.js';
 import { valueAt } from './config-fields.js';
 import type { ConfigChange } from './form-values.js';

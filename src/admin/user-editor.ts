@@ -7,7 +7,7 @@ import { parseUsersFile } from '../auth/users-file.js';
 import { resolveHome } from '../auth/user-store.js';
 import { userRecordSchema, type UserRecord } from '../config/schema.js';
 import { FerryError } from '../errors/ferry-error.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../config/write-file-atomic.js';
 import type { AuditChange } from './audit-log.js';
 
 export interface UserUpdate {

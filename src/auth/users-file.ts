@@ -1,10 +1,10 @@
 // Loads, validates and edits the users file (YAML, usersFileSchema). Edits keep the admin's comments
 // and are written atomically with mode 0600, because the file holds password hashes.
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import YAML, { type Document } from 'yaml';
 import { userRecordSchema, usersFileSchema, type UserRecord, type UsersFile } from '../config/schema.js';
+import { writeFileAtomic } from '../config/write-file-atomic.js';
 import { FerryError } from '../errors/ferry-error.js';
 import { hashPassword } from './password-hash.js';
 import { describeUsersFileIssues, findDuplicateUsers } from './users-file-issues.js';
@@ -69,30 +69,9 @@ export async function loadUsersFile(file: string): Promise<UsersFile> {
   return (await readDocument(file)).data;
 }
 
-async function writeAtomically(file: string, content: string): Promise<void> {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await fs.mkdir(dir, { recursive: true });
-    // Created 0600 from the start, so the hashes are never readable by others, not even briefly.
-    const handle = await fs.open(tmp, 'wx', FILE_MODE);
-    try {
-      await handle.writeFile(content, 'utf8');
-      await handle.chmod(FILE_MODE); // the umask may have removed bits; make the mode exact
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    // Readers (the server's reload) see the old file or the new one, never half of one.
-    await fs.rename(tmp, file);
-  } catch (err) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-    const code = (err as NodeJS.ErrnoException).code;
-    const message = `${file}: cannot write the users file: ${(err as Error).message}`;
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new FerryError('PERMISSION_DENIED', message, { cause: err });
-    if (code === 'ENOSPC' || code === 'EDQUOT') throw new FerryError('NO_SPACE', message, { cause: err });
-    throw err;
-  }
+/** Users files hold password hashes: written atomically (temp file + rename), mode 0600. */
+function writeAtomically(file: string, content: string): Promise<void> {
+  return writeFileAtomic(file, content, { mode: FILE_MODE });
 }
 
 function newDocument(data: UsersFile = { users: [] }): Document {

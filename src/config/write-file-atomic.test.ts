@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 describe('writeFileAtomic', () => {
   let dir: string;
