@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { inspectCertificate } from '../../src/tls/certificate-inspect.js';
 import { FtpsControlClient } from '../helpers/ftps-control-client.js';
 import { AdminHttpClient } from './admin-http-client.js';
-import { startAdminTestServer, type AdminTestServer } from './admin-test-server.js';
+import { startLoggedInAdmin, type AdminTestServer } from './admin-test-server.js';
 
 function metric(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
@@ -19,9 +19,7 @@ describe('admin JSON API and metrics', () => {
   let server: AdminTestServer;
   let admin: AdminHttpClient;
   before(async () => {
-    server = await startAdminTestServer();
-    admin = new AdminHttpClient(server.adminUrl);
-    assert.equal((await admin.login('admin', server.adminPassword)).status, 303);
+    ({ server, admin } = await startLoggedInAdmin());
     await admin.get('/');
   });
   after(async () => server?.stop());

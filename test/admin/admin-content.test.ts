@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from 'basic-ftp';
 import { generateSelfSignedCertificate } from '../../src/tls/certificate-generate.js';
 import { AdminHttpClient } from './admin-http-client.js';
-import { startAdminTestServer, type AdminTestServer } from './admin-test-server.js';
+import { startLoggedInAdmin, type AdminTestServer } from './admin-test-server.js';
 import { serviceForm } from './service-form.js';
 
 const SCRIPT = '<script>alert(1)</script>';
@@ -18,9 +18,7 @@ describe('admin page content', () => {
   let server: AdminTestServer;
   let admin: AdminHttpClient;
   before(async () => {
-    server = await startAdminTestServer();
-    admin = new AdminHttpClient(server.adminUrl);
-    assert.equal((await admin.login('admin', server.adminPassword)).status, 303);
+    ({ server, admin } = await startLoggedInAdmin());
   });
   after(async () => server?.stop());
 

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { RawFtpClient } from '../helpers/raw-ftp-client.js';
 import { FtpsControlClient } from '../helpers/ftps-control-client.js';
 import { AdminHttpClient } from './admin-http-client.js';
-import { startAdminTestServer, type AdminTestServer } from './admin-test-server.js';
+import { startLoggedInAdmin, type AdminTestServer } from './admin-test-server.js';
 import { serviceForm } from './service-form.js';
 
 async function freePort(): Promise<number> {
@@ -34,9 +34,7 @@ describe('admin page changes apply live', () => {
   let server: AdminTestServer;
   let admin: AdminHttpClient;
   before(async () => {
-    server = await startAdminTestServer();
-    admin = new AdminHttpClient(server.adminUrl);
-    assert.equal((await admin.login('admin', server.adminPassword)).status, 303);
+    ({ server, admin } = await startLoggedInAdmin());
     await admin.get('/service');
   });
   after(async () => server?.stop());

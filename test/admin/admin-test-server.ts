@@ -7,6 +7,7 @@ import pino from 'pino';
 import YAML from 'yaml';
 import { addUser, type AddUserOptions } from '../../src/auth/users-file.js';
 import { startFerry, type RunningFerry } from '../../src/server/bootstrap.js';
+import { AdminHttpClient } from './admin-http-client.js';
 
 export interface AdminTestServer {
   running: RunningFerry;
@@ -76,4 +77,16 @@ export async function startAdminTestServer(options: AdminTestServerOptions = {})
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A started admin test server and an HTTP client already logged in as its first admin. */
+export async function startLoggedInAdmin(options: AdminTestServerOptions = {}): Promise<{ server: AdminTestServer; admin: AdminHttpClient }> {
+  const server = await startAdminTestServer(options);
+  const admin = new AdminHttpClient(server.adminUrl);
+  const login = await admin.login('admin', server.adminPassword);
+  if (login.status !== 303) {
+    await server.stop();
+    throw new Error(`admin login failed with HTTP ${login.status}`);
+  }
+  return { server, admin };
 }
