@@ -1,10 +1,11 @@
 // File transfers (RFC 959 RETR STOR STOU APPE ABOR, RFC 3659 REST STREAM): streamed with backpressure
 // between storage and the data connection, ASCII line ends converted under TYPE A.
 import { randomBytes } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { byteCounter } from '../data/byte-counter.js';
 import { fromNetworkAscii, toNetworkAscii } from '../data/ascii-transform.js';
+import { sendFile } from '../data/send-file.js';
 import { runTransfer } from '../data/transfer.js';
 import { FerryError } from '../errors/ferry-error.js';
 import { Reply } from '../protocol/reply-codes.js';
@@ -18,30 +19,34 @@ function modeName(type: 'A' | 'I'): string {
 
 async function retrieve(ctx: LoggedInContext): Promise<void> {
   const { session, storage, path } = ctx;
-  const stat = await storage.stat(path);
-  if (stat.type === 'dir') throw new FerryError('IS_A_DIRECTORY', 'RETR of a directory', { publicMessage: `${path} is a directory, not a file` });
   const start = session.restOffset;
-  if (start > stat.size) {
-    session.restOffset = 0;
-    return ctx.reply(Reply.SYNTAX_ERROR_ARGS, `REST offset ${start} is beyond the end of the file (${stat.size} bytes)`);
-  }
-  await runTransfer(session, {
-    verb: 'RETR',
-    path,
-    direction: 'download',
-    openingText: `Opening ${modeName(session.type)} mode data connection for ${baseName(path)} (${stat.size - start} bytes)`,
-    async body(socket, signal) {
-      const source = await storage.read(path, { start, signal });
-      if (session.type === 'A') {
-        let bytes = 0;
-        await pipeline(source, toNetworkAscii(), byteCounter((n) => (bytes += n)), socket, { signal });
-        return bytes;
-      }
-      await pipeline(source, socket, { signal });
-      const read = (source as { bytesRead?: unknown }).bytesRead;
-      return typeof read === 'number' ? read : stat.size - start;
-    },
+  // Opened before the 150 reply, so a missing file or a folder is refused without a data connection.
+  const reader = await storage.read(path, { start }).catch((err: unknown) => {
+    if (err instanceof FerryError && err.code === 'IS_A_DIRECTORY') {
+      throw new FerryError('IS_A_DIRECTORY', 'RETR of a directory', { publicMessage: `${path} is a directory, not a file` });
+    }
+    throw err;
   });
+  try {
+    if (start > reader.size) {
+      session.restOffset = 0;
+      return ctx.reply(Reply.SYNTAX_ERROR_ARGS, `REST offset ${start} is beyond the end of the file (${reader.size} bytes)`);
+    }
+    await runTransfer(session, {
+      verb: 'RETR',
+      path,
+      direction: 'download',
+      openingText: `Opening ${modeName(session.type)} mode data connection for ${baseName(path)} (${reader.size - start} bytes)`,
+      async body(socket, signal) {
+        if (session.type === 'I') return sendFile(reader, socket, signal);
+        let bytes = 0;
+        await pipeline(Readable.from(reader), toNetworkAscii(), byteCounter((n) => (bytes += n)), socket, { signal });
+        return bytes;
+      },
+    });
+  } finally {
+    await reader.close();
+  }
 }
 
 async function store(ctx: LoggedInContext, mode: WriteMode, target: VirtualPath, verb: string, openingText?: string, doneText?: string): Promise<void> {

@@ -28,6 +28,22 @@ export interface FileStat {
  */
 export type WriteMode = 'create' | 'replace' | 'append' | 'resume';
 
+/**
+ * An open file being downloaded. Transfers pull bytes into their own reused buffers (`readInto`), so
+ * a download allocates nothing per chunk; iterating yields fresh buffers for everything else.
+ */
+export interface FileReader extends AsyncIterable<Buffer> {
+  /** Size of the file when it was opened. */
+  readonly size: number;
+  /**
+   * Read the next bytes into `buffer`. Fills it whole except at the end of the file, so a short count
+   * means the end was reached (0 when nothing was left). Rejects once the signal aborts.
+   */
+  readInto(buffer: Buffer): Promise<number>;
+  /** Release the file; safe to call more than once. */
+  close(): Promise<void>;
+}
+
 export interface ReadOptions {
   start?: number;
   signal?: AbortSignal;
@@ -65,7 +81,8 @@ export interface Storage {
   stat(path: VirtualPath): Promise<FileStat>;
   /** Entries of a directory, streamed: never the whole listing in memory. */
   list(path: VirtualPath): AsyncIterable<FileStat>;
-  read(path: VirtualPath, options?: ReadOptions): Promise<Readable>;
+  /** Open a regular file for reading (from `start`); open errors (NOT_FOUND, IS_A_DIRECTORY...) reject here. */
+  read(path: VirtualPath, options?: ReadOptions): Promise<FileReader>;
   /** Consume `source` into `path`. Rejects if the source errors or the signal aborts; see `keepPartial`. */
   write(path: VirtualPath, source: Readable, options: WriteOptions): Promise<WriteResult>;
   mkdir(path: VirtualPath): Promise<void>;

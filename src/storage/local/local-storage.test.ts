@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { chmod, lstat, mkdir, mkdtemp, readFile, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { isFerryError, type ErrorCode } from '../../errors/ferry-error.js';
 import { ROOT, resolveVirtualPath, type VirtualPath } from '../virtual-path.js';
@@ -11,7 +10,7 @@ import { LocalStorage } from './local-storage.js';
 
 const vp = (input: string): VirtualPath => resolveVirtualPath(ROOT, input);
 
-async function readAll(stream: Readable): Promise<string> {
+async function readAll(stream: AsyncIterable<Buffer>): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -122,6 +121,18 @@ describe('read', () => {
     await rejectsWith(storage.read(ROOT), 'IS_A_DIRECTORY');
     await rejectsWith(storage.read(vp('/hello.txt'), { start: -1 }), 'BAD_ARGUMENT');
     await rejectsWith(storage.read(vp('/hello.txt'), { start: 1.5 }), 'BAD_ARGUMENT');
+  });
+
+  test('readInto fills the whole buffer until the end of the file, then counts short', async () => {
+    await writeFile(join(root, 'ten.bin'), Buffer.from('0123456789'));
+    const reader = await storage.read(vp('/ten.bin'), { start: 1 });
+    assert.equal(reader.size, 10);
+    const buffer = Buffer.alloc(4);
+    const parts: string[] = [];
+    for (let n = await reader.readInto(buffer); n > 0; n = await reader.readInto(buffer)) parts.push(buffer.toString('utf8', 0, n));
+    assert.deepEqual(parts, ['1234', '5678', '9']);
+    await reader.close();
+    await reader.close(); // idempotent
   });
 
   test('an aborted signal stops the stream', async () => {

@@ -1,0 +1,47 @@
+// Binary downloads: two pooled buffers take turns, one being filled from the file while the socket
+// sends the other, so the disk and the network overlap and nothing is allocated per chunk.
+import type { Socket } from 'node:net';
+import type { FileReader } from '../storage/storage.js';
+import { acquireTransferBuffer, releaseTransferBuffer } from './buffer-pool.js';
+
+/** Send the rest of `reader` and end the socket (TLS close_notify, then FIN); returns the bytes sent. */
+export async function sendFile(reader: FileReader, socket: Socket, signal: AbortSignal): Promise<number> {
+  const buffers = [acquireTransferBuffer(), acquireTransferBuffer()] as const;
+  const sending: [Promise<void> | undefined, Promise<void> | undefined] = [undefined, undefined];
+  let total = 0;
+  let settled = false;
+  try {
+    for (let turn: 0 | 1 = 0; ; turn = turn === 0 ? 1 : 0) {
+      await sending[turn];
+      signal.throwIfAborted();
+      const buffer = buffers[turn];
+      const n = await reader.readInto(buffer);
+      if (n > 0) {
+        const write = writeChunk(socket, buffer.subarray(0, n), signal);
+        write.catch(() => {}); // awaited on this buffer's next turn or below
+        sending[turn] = write;
+        total += n;
+      }
+      if (n < buffer.length) break; // a short read is the end of the file
+    }
+    await Promise.all(sending);
+    settled = true;
+  } finally {
+    // A buffer whose write did not complete may still be referenced by the socket: never reuse it.
+    if (settled) for (const buffer of buffers) releaseTransferBuffer(buffer);
+  }
+  socket.end();
+  return total;
+}
+
+function writeChunk(socket: Socket, chunk: Buffer, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.write(chunk, (err) => {
+      signal.removeEventListener('abort', onAbort);
+      if (err) reject(err);
+      else resolve();
+    });
+  });
+}
