@@ -1,11 +1,16 @@
-// Ferry under test: a child `node --import tsx src/main.ts serve -c CONFIG`, so its memory and CPU
-// are measured alone, with the shared certificate, the shared data folder and the bench user.
+// Ferry under test: a child `bin/ferry serve -c CONFIG`, the production launcher (the compiled build
+// in dist/, built here first, with its allocator setting), so its memory and CPU are measured alone,
+// with the shared certificate, the shared data folder and the bench user.
+import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import YAML from 'yaml';
 import { addUser } from '../../src/auth/users-file.js';
 import { PORTS, REPO_DIR } from '../plan.js';
 import { launch, type BenchServer, type PeerContext, type Preparation, type RunningServer, type Variant } from './bench-server.js';
+
+const execFileAsync = promisify(execFile);
 
 export class FerryPeer implements BenchServer {
   readonly name = 'ferry';
@@ -15,6 +20,7 @@ export class FerryPeer implements BenchServer {
   async prepare(ctx: PeerContext): Promise<Preparation> {
     this.ctx = ctx;
     try {
+      await execFileAsync(process.execPath, [path.join(REPO_DIR, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: REPO_DIR });
       const pkg = JSON.parse(await readFile(path.join(REPO_DIR, 'package.json'), 'utf8')) as { version: string };
       const dir = this.dir();
       await mkdir(dir, { recursive: true });
@@ -32,11 +38,11 @@ export class FerryPeer implements BenchServer {
   start(variant: Variant): Promise<RunningServer> {
     const ctx = this.ctx!;
     const port = variant === 'tls' ? PORTS.ferry.tls : PORTS.ferry.plain;
-    const profile = ctx.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', ctx.cpuProfileDir] : [];
-    return launch('ferry', variant, port, process.execPath, [...profile, '--import', 'tsx', 'src/main.ts', 'serve', '-c', this.configFile(variant)], {
+    const profile = ctx.cpuProfileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${ctx.cpuProfileDir}` } : {};
+    return launch('ferry', variant, port, path.join(REPO_DIR, 'bin/ferry'), ['serve', '-c', this.configFile(variant)], {
       cwd: REPO_DIR,
       logFile: path.join(ctx.logDir, `ferry-${variant}.log`),
-      env: { ...process.env, NODE_ENV: 'production' },
+      env: { ...process.env, NODE_ENV: 'production', ...profile },
     });
   }
 

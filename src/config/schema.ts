@@ -69,7 +69,7 @@ export const tlsSchema = z
     key: z.string().optional().describe('Private key as inline PEM; wins over keyFile'),
     passphrase: z.string().optional().describe('Passphrase of an encrypted private key'),
     minVersion: tlsVersion.default('TLSv1.2').describe('Oldest TLS version accepted'),
-    ciphers: z.string().optional().describe('OpenSSL cipher list for TLS 1.2 (default: Node\'s modern list)'),
+    ciphers: z.string().optional().describe('OpenSSL cipher list; TLS 1.3 suites start with TLS_ (default: Node\'s modern list, AES-128-GCM first)'),
     requireSessionReuse: z.boolean().default(true).describe('Protected data connections must resume the TLS session of their control connection (stops data port theft)'),
     implicit: z
       .strictObject({

@@ -2,7 +2,7 @@
 // sends the other, so the disk and the network overlap and nothing is allocated per chunk.
 import type { Socket } from 'node:net';
 import type { FileReader } from '../storage/storage.js';
-import { acquireTransferBuffer, releaseTransferBuffer } from './buffer-pool.js';
+import { acquireTransferBuffer, releaseTransferBuffer } from '../storage/buffer-pool.js';
 
 /** Send the rest of `reader` and end the socket (TLS close_notify, then FIN); returns the bytes sent. */
 export async function sendFile(reader: FileReader, socket: Socket, signal: AbortSignal): Promise<number> {
