@@ -158,8 +158,9 @@ async function main(): Promise<void> {
 
   notes.push(
     'Servers run one at a time on the same 2 cores as the clients; curl and the Node drivers compete with the server for CPU (see the client CPU row).',
-    'Ferry runs as `node --import tsx src/main.ts serve` (its web admin page off) with info-level JSON logs to a file; vsftpd and ProFTPD write their transfer logs. vsftpd and ProFTPD fork per session, so their memory is the sum over the process tree (RSS counts shared pages once per process; PSS splits them).',
-    'Plain FTP: vsftpd and ProFTPD send files with sendfile(2); Ferry streams through user space.',
+    'Ferry runs as `bin/ferry serve`, its production launcher: the compiled build (`npm run build`) with `MALLOC_MMAP_THRESHOLD_` fixed at 4 MiB (see bin/ferry), its web admin page off, with info-level JSON logs to a file; vsftpd and ProFTPD write their transfer logs. vsftpd and ProFTPD fork per session, so their memory is the sum over the process tree (RSS counts shared pages once per process; PSS splits them).',
+    'Plain FTP: vsftpd and ProFTPD send files with sendfile(2); Ferry (Node has no sendfile) reads into two reused buffers and writes them to the socket.',
+    'TLS ciphers are each server\'s default: Ferry prefers AES-128-GCM, vsftpd and ProFTPD take OpenSSL\'s order (AES-256-GCM first under TLS 1.3); the machine-limits line gives both speeds.',
     'Big-file and listing times run from the transfer command to the final reply (curl time_total - time_pretransfer): curl 7.88 stalls 0.2–1.5 s on its own before RETR/STOR/LIST on TLS data connections, and login is not what these rows measure.',
     'Every run of every scenario starts a fresh server instance (memory figures never inherit an earlier heap), and the runs interleave the three servers.',
     'Server CPU is counted with a cgroup per server (cpuacct) where the kernel offers one (else from /proc), so the exited per-session processes of vsftpd and ProFTPD are included.',

@@ -38,7 +38,7 @@ async function retrieve(ctx: LoggedInContext): Promise<void> {
       direction: 'download',
       openingText: `Opening ${modeName(session.type)} mode data connection for ${baseName(path)} (${reader.size - start} bytes)`,
       async body(socket, signal) {
-        if (session.type === 'I') return sendFile(reader, socket, signal);
+        if (session.type === 'I') return sendFile(reader, socket, signal, reader.size - start);
         let bytes = 0;
         await pipeline(Readable.from(reader), toNetworkAscii(), byteCounter((n) => (bytes += n)), socket, { signal });
         return bytes;

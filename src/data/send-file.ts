@@ -4,9 +4,20 @@ import type { Socket } from 'node:net';
 import type { FileReader } from '../storage/storage.js';
 import { acquireTransferBuffer, releaseTransferBuffer } from '../storage/buffer-pool.js';
 
-/** Send the rest of `reader` and end the socket (TLS close_notify, then FIN); returns the bytes sent. */
-export async function sendFile(reader: FileReader, socket: Socket, signal: AbortSignal): Promise<number> {
-  const buffers = [acquireTransferBuffer(), acquireTransferBuffer()] as const;
+/** Files under this get two buffers of their own size instead of two pooled ones. */
+const SMALL_FILE = 64 * 1024;
+
+/**
+ * Send the rest of `reader` and end the socket (TLS close_notify, then FIN); returns the bytes sent.
+ * `expected` (the bytes left at open) sizes the buffers of small files: many small downloads at once
+ * then hold a few KiB each, not two pooled MiB.
+ */
+export async function sendFile(reader: FileReader, socket: Socket, signal: AbortSignal, expected: number): Promise<number> {
+  // One byte more than expected: a full buffer means the file grew, a short one its end.
+  const small = expected < SMALL_FILE;
+  const buffers = small
+    ? ([Buffer.allocUnsafe(expected + 1), Buffer.allocUnsafe(expected + 1)] as const)
+    : ([acquireTransferBuffer(), acquireTransferBuffer()] as const);
   const sending: [Promise<void> | undefined, Promise<void> | undefined] = [undefined, undefined];
   let total = 0;
   let settled = false;
@@ -28,7 +39,7 @@ export async function sendFile(reader: FileReader, socket: Socket, signal: Abort
     settled = true;
   } finally {
     // A buffer whose write did not complete may still be referenced by the socket: never reuse it.
-    if (settled) for (const buffer of buffers) releaseTransferBuffer(buffer);
+    if (settled && !small) for (const buffer of buffers) releaseTransferBuffer(buffer);
   }
   socket.end();
   return total;
