@@ -5,7 +5,7 @@ import tls from 'node:tls';
 import { LineReader, type LineEvent } from '../protocol/line-reader.js';
 import { formatReply } from '../protocol/reply-format.js';
 import type { ReplyCode } from '../protocol/reply-codes.js';
-import { tlsServerOptions, type TlsSessionScope } from '../tls/secure-context-provider.js';
+import { controlSecured, tlsServerOptions, type TlsSessionScope } from '../tls/secure-context-provider.js';
 
 export interface ControlChannelEvents {
   onLine(event: LineEvent): void;
@@ -89,6 +89,7 @@ export class ControlChannel {
         clearTimeout(timer);
         secure.removeListener('error', fail);
         secure.removeListener('close', closed);
+        controlSecured(scope, secure);
         this.upgrading = false;
         this.reader.reset();
         this.attach(secure);
@@ -117,6 +118,7 @@ export class ControlChannel {
         clearTimeout(timer);
         secure.removeListener('error', fail);
         secure.removeListener('close', closed);
+        controlSecured(scope, secure);
         resolve();
       });
     });

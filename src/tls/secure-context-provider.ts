@@ -21,11 +21,22 @@ export interface TlsSessionScope {
   renewTickets: boolean;
   /** Passed as TLSSocket's `server`: only used for its newSession/resumeSession events. */
   sessionCache: net.Server;
+  /**
+   * Whether connections use the session-ID cache: until the control connection turns out to speak
+   * TLS 1.3, which resumes with tickets only. Then data connections skip the cache's two calls into
+   * JavaScript per handshake (a few percent of a small-file download).
+   */
+  sessionIds: boolean;
 }
 
 /** TLSSocket options for the server side of a connection in `scope`. */
 export function tlsServerOptions(scope: TlsSessionScope): tls.TLSSocketOptions {
-  return { isServer: true, secureContext: scope.secureContext, server: scope.sessionCache };
+  return { isServer: true, secureContext: scope.secureContext, ...(scope.sessionIds ? { server: scope.sessionCache } : {}) };
+}
+
+/** Record the control connection's protocol once its handshake is done (see `sessionIds`). */
+export function controlSecured(scope: TlsSessionScope, control: tls.TLSSocket): void {
+  scope.sessionIds = control.getProtocol() !== 'TLSv1.3';
 }
 
 /**
@@ -90,7 +101,7 @@ export class SecureContextProvider {
 
   /** A fresh TLS scope for one control session (its own ticket keys and session-ID cache). */
   sessionScope(): TlsSessionScope {
-    const scope: TlsSessionScope = { secureContext: undefined as unknown as tls.SecureContext, renewTickets: true, sessionCache: createSessionCache() };
+    const scope: TlsSessionScope = { secureContext: undefined as unknown as tls.SecureContext, renewTickets: true, sessionCache: createSessionCache(), sessionIds: true };
     scope.secureContext = this.build(scope);
     return scope;
   }
