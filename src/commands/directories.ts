@@ -14,34 +14,33 @@ import { defineCommands, type LoggedInContext } from './command-spec.js';
 
 const BATCH_BYTES = 64 * 1024;
 
-/** Entries of `path` if it is a directory, or the file itself (what `ls -l file` does). */
-async function* entriesOf(storage: Storage, path: VirtualPath, stat: FileStat): AsyncGenerator<FileStat> {
+/** Entries of `path` in batches if it is a directory, or the file itself (what `ls -l file` does). */
+async function* entriesOf(storage: Storage, path: VirtualPath, stat: FileStat): AsyncGenerator<FileStat[]> {
   if (stat.type !== 'dir') {
-    yield stat;
+    yield [stat];
     return;
   }
   yield* storage.list(path);
 }
 
-/** Joins formatted lines into ~64 KiB buffers: one write per batch, not per entry. Counts the bytes. */
-async function* batched(lines: AsyncIterable<string>, count: { bytes: number }): AsyncGenerator<Buffer> {
-  let pending = '';
-  for await (const line of lines) {
-    pending += line;
-    if (pending.length >= BATCH_BYTES) {
-      const chunk = Buffer.from(pending, 'utf8');
-      count.bytes += chunk.length;
-      yield chunk;
-      pending = '';
-    }
+/** Formats entry batches into ~64 KiB buffers: one write per buffer, not per entry. Counts the bytes. */
+async function* listingBuffers(header: string, batches: AsyncIterable<FileStat[]>, format: (entry: FileStat) => string, count: { bytes: number }): AsyncGenerator<Buffer> {
+  let pending = header;
+  const take = (): Buffer => {
+    const chunk = Buffer.from(pending, 'utf8');
+    count.bytes += chunk.length;
+    pending = '';
+    return chunk;
+  };
+  for await (const batch of batches) {
+    for (const entry of batch) pending += format(entry);
+    if (pending.length >= BATCH_BYTES) yield take();
   }
-  if (!pending) return;
-  const chunk = Buffer.from(pending, 'utf8');
-  count.bytes += chunk.length;
-  yield chunk;
+  if (pending) yield take();
 }
 
-async function sendListing(ctx: LoggedInContext, verb: string, path: VirtualPath, lines: (stat: FileStat) => AsyncIterable<string>): Promise<void> {
+/** Send the entries of `path` (or the file itself), one formatted line each, after an optional header line. */
+async function sendListing(ctx: LoggedInContext, verb: string, path: VirtualPath, format: (entry: FileStat) => string, header?: (stat: FileStat) => string): Promise<void> {
   const stat = await ctx.storage.stat(path);
   await runTransfer(ctx.session, {
     verb,
@@ -50,7 +49,7 @@ async function sendListing(ctx: LoggedInContext, verb: string, path: VirtualPath
     openingText: `Opening ${ctx.session.type === 'A' ? 'ASCII' : 'BINARY'} mode data connection for ${verb} ${path}`,
     async body(socket, signal) {
       const count = { bytes: 0 };
-      await pipeline(Readable.from(batched(lines(stat), count)), socket, { signal });
+      await pipeline(Readable.from(listingBuffers(header?.(stat) ?? '', entriesOf(ctx.storage, path, stat), format, count)), socket, { signal });
       return count.bytes;
     },
   });
@@ -94,9 +93,7 @@ export const directoryCommands = defineCommands(
       const path = resolveVirtualPath(ctx.session.cwd, parseListArgument(ctx.arg).path);
       const name = owner(ctx);
       const now = Date.now();
-      return sendListing(ctx, 'LIST', path, async function* (stat) {
-        for await (const entry of entriesOf(ctx.storage, path, stat)) yield formatListLine(entry, name, now);
-      });
+      return sendListing(ctx, 'LIST', path, (entry) => formatListLine(entry, name, now));
     },
   },
   {
@@ -106,9 +103,7 @@ export const directoryCommands = defineCommands(
     help: 'NLST [path]: names only',
     handler(ctx) {
       const path = resolveVirtualPath(ctx.session.cwd, parseListArgument(ctx.arg).path);
-      return sendListing(ctx, 'NLST', path, async function* (stat) {
-        for await (const entry of entriesOf(ctx.storage, path, stat)) yield `${entry.name}\r\n`;
-      });
+      return sendListing(ctx, 'NLST', path, (entry) => `${entry.name}\r\n`);
     },
   },
   {
@@ -122,10 +117,13 @@ export const directoryCommands = defineCommands(
       const stat = await storage.stat(path);
       if (stat.type !== 'dir') throw new FerryError('NOT_A_DIRECTORY', 'MLSD of a file', { publicMessage: `${path} is not a directory` });
       const perms = session.user!.permissions;
-      return sendListing(ctx, 'MLSD', path, async function* (dirStat) {
-        yield `${formatFacts(dirStat, '.', session.mlstFacts, perms, 'cdir')}\r\n`;
-        for await (const entry of storage.list(path)) yield `${formatFacts(entry, entry.name, session.mlstFacts, perms)}\r\n`;
-      });
+      return sendListing(
+        ctx,
+        'MLSD',
+        path,
+        (entry) => `${formatFacts(entry, entry.name, session.mlstFacts, perms)}\r\n`,
+        (dirStat) => `${formatFacts(dirStat, '.', session.mlstFacts, perms, 'cdir')}\r\n`,
+      );
     },
   },
   {

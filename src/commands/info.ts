@@ -1,6 +1,5 @@
 // Informational commands (RFC 959 SYST HELP STAT NOOP, RFC 2389 FEAT OPTS, RFC 2640 UTF8, RFC 3659 OPTS MLST).
 // FEAT and HELP are derived from the command table, so they cannot drift from what is implemented.
-import { Readable } from 'node:stream';
 import { formatListLine } from '../listing/list-format.js';
 import { mlstFeatLine, parseMlstOpts } from '../listing/mlsx-facts.js';
 import { Reply } from '../protocol/reply-codes.js';
@@ -112,12 +111,14 @@ export function infoCommands(all: () => readonly CommandSpec[]): CommandSpec[] {
         const stat = await session.storage.stat(path);
         const lines = [`Status of ${path}:`];
         if (stat.type === 'dir') {
-          for await (const entry of Readable.from(session.storage.list(path))) {
-            if (lines.length > STAT_LIST_MAX) {
-              lines.push('... (listing truncated: use LIST or MLSD)');
-              break;
+          listing: for await (const batch of session.storage.list(path)) {
+            for (const entry of batch) {
+              if (lines.length > STAT_LIST_MAX) {
+                lines.push('... (listing truncated: use LIST or MLSD)');
+                break listing;
+              }
+              lines.push(formatListLine(entry, session.user.name).trimEnd());
             }
-            lines.push(formatListLine(entry as never, session.user.name).trimEnd());
           }
         } else {
           lines.push(formatListLine(stat, session.user.name).trimEnd());

@@ -79,8 +79,11 @@ export interface StorageCapabilities {
 export interface Storage {
   readonly capabilities: StorageCapabilities;
   stat(path: VirtualPath): Promise<FileStat>;
-  /** Entries of a directory, streamed: never the whole listing in memory. */
-  list(path: VirtualPath): AsyncIterable<FileStat>;
+  /**
+   * Entries of a directory in batches (a few hundred at a time), streamed: never the whole listing in
+   * memory. A path to a file gives that file's entry.
+   */
+  list(path: VirtualPath): AsyncIterable<FileStat[]>;
   /** Open a regular file for reading (from `start`); open errors (NOT_FOUND, IS_A_DIRECTORY...) reject here. */
   read(path: VirtualPath, options?: ReadOptions): Promise<FileReader>;
   /** Consume `source` into `path`. Rejects if the source errors or the signal aborts; see `keepPartial`. */

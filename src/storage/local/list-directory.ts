@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { FileStat } from '../storage.js';
 import type { VirtualPath } from '../virtual-path.js';
 import { HIDDEN_STORE_PREFIX, type HostPathResolver } from './host-path-resolver.js';
-import { errnoOf, fsFailure } from './map-fs-error.js';
+import { errnoOf, fsFailure, mapFsError } from './map-fs-error.js';
 import { toFileStat } from './to-file-stat.js';
 
 /**
@@ -46,8 +46,8 @@ export async function listingEntry(resolver: HostPathResolver, dir: string, name
   return entry;
 }
 
-/** Yield every entry of the real folder `dir`, skipping the backend's own temporary files. */
-export async function* listDirectory(resolver: HostPathResolver, dir: string, path: VirtualPath): AsyncGenerator<FileStat> {
+/** Yield every entry of the real folder `dir` in batches, skipping the backend's own temporary files. */
+export async function* listDirectory(resolver: HostPathResolver, dir: string, path: VirtualPath): AsyncGenerator<FileStat[]> {
   const handle = await opendir(dir, { bufferSize: STAT_BATCH }).catch(fsFailure('list', path));
   try {
     let done = false;
@@ -55,7 +55,12 @@ export async function* listDirectory(resolver: HostPathResolver, dir: string, pa
       const batch: FileStat[] = [];
       const links: Promise<FileStat | undefined>[] = [];
       for (let n = 0; n < STAT_BATCH; n++) {
-        const dirent = await handle.read().catch(fsFailure('list', path));
+        let dirent;
+        try {
+          dirent = handle.readSync(); // from opendir's buffer; a synchronous getdents when it runs out
+        } catch (err) {
+          throw mapFsError(err, 'list', path);
+        }
         if (dirent === null) {
           done = true;
           break;
@@ -77,8 +82,8 @@ export async function* listDirectory(resolver: HostPathResolver, dir: string, pa
         if (stats.isSymbolicLink()) links.push(listingEntry(resolver, dir, name, path));
         else batch.push(toFileStat(name, stats));
       }
-      yield* batch;
-      for (const entry of await Promise.all(links)) if (entry !== undefined) yield entry;
+      for (const entry of await Promise.all(links)) if (entry !== undefined) batch.push(entry);
+      if (batch.length > 0) yield batch;
       if (!done) await yieldToEventLoop();
     }
   } finally {

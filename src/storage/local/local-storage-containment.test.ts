@@ -32,7 +32,7 @@ async function rejectsWith(promise: Promise<unknown>, code: ErrorCode): Promise<
 
 async function collect(path: VirtualPath): Promise<FileStat[]> {
   const entries: FileStat[] = [];
-  for await (const entry of storage.list(path)) entries.push(entry);
+  for await (const batch of storage.list(path)) entries.push(...batch);
   return entries;
 }
 

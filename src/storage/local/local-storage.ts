@@ -79,7 +79,7 @@ export class LocalStorage implements Storage {
    * Folder entries, streamed; a file path yields that file's own entry (LIST of a file). Errors
    * (NOT_FOUND, PATH_OUTSIDE_ROOT...) surface on the first iteration.
    */
-  async *list(path: VirtualPath): AsyncGenerator<FileStat> {
+  async *list(path: VirtualPath): AsyncGenerator<FileStat[]> {
     const target = await this.resolver.target(path);
     if (target.stat.isDirectory()) {
       yield* listDirectory(this.resolver, target.realPath, path);
@@ -87,7 +87,7 @@ export class LocalStorage implements Storage {
     }
     const entry = await listingEntry(this.resolver, target.realParent, target.name, path);
     if (entry === undefined) throw new FerryError('NOT_FOUND', `${path}: vanished`, { publicMessage: 'No such file or directory' });
-    yield entry;
+    yield [entry];
   }
 
   async read(path: VirtualPath, options: ReadOptions = {}): Promise<FileReader> {
