@@ -1,0 +1,53 @@
+// Tests for the listing worker: batches, one read ahead, symlinks handed back unstat'ed, errors with
+// their errno code, and a consumer that stops early leaving the worker usable.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { statFolder } from './stat-worker.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ferry-stat-worker-'));
+  for (let i = 0; i < 25; i++) await writeFile(join(dir, `f${i}`), 'x'.repeat(i));
+  await mkdir(join(dir, 'sub'));
+  await symlink('f1', join(dir, 'link'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('yields every entry in batches, with lstat data; links come back as links', async () => {
+  const batches: number[] = [];
+  const entries = new Map<string, { kind: string; size: number }>();
+  for await (const batch of statFolder(dir, 10)) {
+    batches.push(batch.length);
+    for (const entry of batch) entries.set(entry.name, entry);
+  }
+  assert.equal(entries.size, 27);
+  assert.ok(batches.length >= 3 && batches.every((n) => n <= 10), `batches of at most 10: ${batches.join(',')}`);
+  assert.equal(entries.get('f7')?.kind, 'file');
+  assert.equal(entries.get('f7')?.size, 7);
+  assert.equal(entries.get('sub')?.kind, 'dir');
+  assert.equal(entries.get('link')?.kind, 'symlink');
+});
+
+test('a missing folder rejects with ENOENT', async () => {
+  await assert.rejects(
+    (async () => {
+      for await (const batch of statFolder(join(dir, 'missing'), 10)) void batch;
+    })(),
+    { code: 'ENOENT' },
+  );
+});
+
+test('a consumer that stops early leaves the worker serving the next listing', async () => {
+  for await (const batch of statFolder(dir, 5)) {
+    assert.equal(batch.length, 5);
+    break;
+  }
+  let count = 0;
+  for await (const batch of statFolder(dir, 100)) count += batch.length;
+  assert.equal(count, 27);
+});
