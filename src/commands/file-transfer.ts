@@ -1,10 +1,11 @@
 // File transfers (RFC 959 RETR STOR STOU APPE ABOR, RFC 3659 REST STREAM): streamed with backpressure
 // between storage and the data connection, ASCII line ends converted under TYPE A.
 import { randomBytes } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { byteCounter } from '../data/byte-counter.js';
 import { fromNetworkAscii, toNetworkAscii } from '../data/ascii-transform.js';
+import { UploadReceiver } from '../data/receive-file.js';
 import { sendFile } from '../data/send-file.js';
 import { runTransfer } from '../data/transfer.js';
 import { FerryError } from '../errors/ferry-error.js';
@@ -52,23 +53,24 @@ async function retrieve(ctx: LoggedInContext): Promise<void> {
 async function store(ctx: LoggedInContext, mode: WriteMode, target: VirtualPath, verb: string, openingText?: string, doneText?: string): Promise<void> {
   const { session, storage } = ctx;
   const start = mode === 'resume' ? session.restOffset : 0;
+  const binary = session.type === 'I';
+  const receiver = new UploadReceiver();
   await runTransfer(session, {
     verb,
     path: target,
     direction: 'upload',
     openingText: openingText ?? `Opening ${modeName(session.type)} mode data connection for ${baseName(target)}`,
     doneText,
+    onread: binary ? receiver.onread : undefined,
     async body(socket, signal) {
       const options = { mode, start, signal, keepPartial: session.config.storage.partialUploads === 'keep' };
-      // Read the data connection at once, through a small buffer, while storage still opens its file.
-      // libuv may report a connection reset as a clean end of file when it arrives right after a short
-      // read (an EPOLLRDHUP shortcut); a socket paused by this buffer's backpressure reads the reset
-      // as ECONNRESET instead, so a reset upload is not committed (test/integration/abort.test.ts).
-      const converted = session.type === 'A' ? fromNetworkAscii() : new PassThrough();
-      const feeding = pipeline(socket, converted);
-      feeding.catch(() => {}); // its error reaches storage.write through `converted`
-      const result = await storage.write(target, converted, options);
-      await feeding;
+      if (binary) receiver.attach(socket, socket, signal);
+      else {
+        const converted = fromNetworkAscii();
+        pipeline(socket, converted).catch(() => {}); // its error reaches the receiver through `converted`
+        receiver.attach(converted, socket, signal);
+      }
+      const result = await storage.write(target, receiver, options);
       return result.bytes;
     },
   });

@@ -8,6 +8,7 @@ import { FerryError } from '../errors/ferry-error.js';
 import { tlsServerOptions, type TlsSessionScope } from '../tls/secure-context-provider.js';
 import { sameAddress } from './address.js';
 import type { PassivePortPool } from './passive-port-pool.js';
+import type { ReadHooks } from './receive-file.js';
 
 export interface DataChannelOptions {
   pool: PassivePortPool;
@@ -26,6 +27,11 @@ export interface OpenOptions {
   tlsScope?: TlsSessionScope;
   /** Refuse a protected connection that does not resume a TLS session. */
   requireSessionReuse: boolean;
+  /**
+   * Read a plain connection straight into these buffers (uploads). Ignored under TLS, which reads
+   * the socket itself; the caller then gets 'data' events as usual.
+   */
+  onread?: ReadHooks;
   signal: AbortSignal;
 }
 
@@ -88,9 +94,10 @@ export class DataChannel {
         publicMessage: "Use PORT, EPRT, PASV or EPSV first",
       });
     }
-    const raw = await withAbort(pending.kind === 'passive' ? pending.socket : this.connectActive(pending.host, pending.port), options.signal);
-    if (!options.tlsScope) return raw;
-    return this.secure(raw, options);
+    const onread = options.tlsScope ? undefined : options.onread;
+    const raw = await withAbort(pending.kind === 'passive' ? pending.socket : this.connectActive(pending.host, pending.port, onread), options.signal);
+    if (options.tlsScope) return this.secure(raw, options);
+    return onread && pending.kind === 'passive' ? readingInto(raw, onread) : raw;
   }
 
   /** Drop any prepared connection (new PASV/PORT, REIN, session end). */
@@ -104,9 +111,9 @@ export class DataChannel {
     }
   }
 
-  private connectActive(host: string, port: number): Promise<net.Socket> {
+  private connectActive(host: string, port: number, onread: ReadHooks | undefined): Promise<net.Socket> {
     return new Promise((resolve, reject) => {
-      const sock = net.connect({ host, port, timeout: this.options.connectTimeoutMs });
+      const sock = net.connect({ host, port, timeout: this.options.connectTimeoutMs, ...(onread && { onread }) });
       const fail = (err: Error) => {
         sock.destroy();
         reject(new FerryError('DATA_CONNECTION_FAILED', `active connect to ${host}:${port} failed: ${err.message}`, {
@@ -157,6 +164,24 @@ export class DataChannel {
       });
     });
   }
+}
+
+/**
+ * The accepted passive connection again, as a socket that reads into `onread`'s buffers. Node takes
+ * `onread` only when it creates a socket, and a net.Server creates its sockets itself; so the
+ * still-paused connection (pauseOnConnect) moves to a new socket, and the old one, left without a
+ * handle, is destroyed (which also settles the listener's connection count). Where this Node lacks
+ * what that needs, the connection stays as it is and is read through 'data' events.
+ */
+export function readingInto(accepted: net.Socket, onread: ReadHooks): net.Socket {
+  const internals = accepted as unknown as { _handle: { useUserBuffer?: unknown; reading?: boolean } | null };
+  const handle = internals._handle;
+  if (typeof handle?.useUserBuffer !== 'function' || handle.reading) return accepted;
+  internals._handle = null;
+  accepted.destroy();
+  const socket = new net.Socket({ handle, onread } as net.SocketConstructorOpts);
+  socket.on('error', () => {}); // reported through the transfer pipeline
+  return socket;
 }
 
 function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -8,6 +8,7 @@ import { errorToReply } from '../protocol/error-to-reply.js';
 import { Reply } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
 import { dataRequirement, sessionReuseRequired } from '../session/tls-policy.js';
+import type { ReadHooks } from './receive-file.js';
 
 export interface TransferSpec {
   verb: string;
@@ -21,6 +22,8 @@ export interface TransferSpec {
    * connection. No counting stage is needed on the hot path: STAT reads the socket's counters.
    */
   body(socket: Socket, signal: AbortSignal): Promise<number>;
+  /** Uploads: read a plain data connection into these buffers (see DataChannel.open). */
+  onread?: ReadHooks;
   /** Text of the final 226 reply. */
   doneText?: string;
 }
@@ -67,6 +70,7 @@ export async function runTransfer(session: Session, spec: TransferSpec): Promise
     socket = await session.data.open({
       tlsScope: session.prot === 'P' ? session.tlsScope : undefined,
       requireSessionReuse: sessionReuseRequired(session.config, session.user),
+      onread: spec.onread,
       signal: controller.signal,
     });
     const idleMs = session.config.timeouts.dataIdle * 1000;

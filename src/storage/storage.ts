@@ -1,6 +1,5 @@
 // The storage contract every backend implements (local disk now, object stores later).
 // Paths are VirtualPaths; backends map them to their own namespace and throw FerryErrors.
-import type { Readable } from 'node:stream';
 import type { VirtualPath } from './virtual-path.js';
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
@@ -86,8 +85,12 @@ export interface Storage {
   list(path: VirtualPath): AsyncIterable<FileStat[]>;
   /** Open a regular file for reading (from `start`); open errors (NOT_FOUND, IS_A_DIRECTORY...) reject here. */
   read(path: VirtualPath, options?: ReadOptions): Promise<FileReader>;
-  /** Consume `source` into `path`. Rejects if the source errors or the signal aborts; see `keepPartial`. */
-  write(path: VirtualPath, source: Readable, options: WriteOptions): Promise<WriteResult>;
+  /**
+   * Consume `source` into `path`. A chunk may be refilled by the source once the next one is asked
+   * for, so each is written before the next is requested. Rejects if the source errors or the signal
+   * aborts; see `keepPartial`.
+   */
+  write(path: VirtualPath, source: AsyncIterable<Uint8Array>, options: WriteOptions): Promise<WriteResult>;
   mkdir(path: VirtualPath): Promise<void>;
   rmdir(path: VirtualPath): Promise<void>;
   remove(path: VirtualPath): Promise<void>;

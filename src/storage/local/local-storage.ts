@@ -117,7 +117,7 @@ export class LocalStorage implements Storage {
     }
   }
 
-  write(path: VirtualPath, source: Readable, options: WriteOptions): Promise<WriteResult> {
+  write(path: VirtualPath, source: AsyncIterable<Uint8Array>, options: WriteOptions): Promise<WriteResult> {
     return writeLocalFile(this.resolver, path, source, options, { hiddenStores: this.hiddenStores, fileMode: this.fileMode });
   }
 

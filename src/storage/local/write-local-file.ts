@@ -4,8 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, realpath, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { FerryError } from '../../errors/ferry-error.js';
 import type { WriteOptions, WriteResult } from '../storage.js';
 import type { VirtualPath } from '../virtual-path.js';
@@ -18,8 +16,6 @@ const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 const { O_WRONLY, O_CREAT, O_EXCL, O_TRUNC, O_APPEND } = constants;
 const WRITE_FLAGS = O_WRONLY | O_NOFOLLOW | O_NONBLOCK;
-// Large writes: fewer thread-pool round trips per upload (measured: ~20% less CPU than 256 KiB).
-const WRITE_HIGH_WATER_MARK = 1024 * 1024;
 
 export interface LocalWriteSettings {
   hiddenStores: boolean;
@@ -37,7 +33,7 @@ interface WriteTarget {
 export async function writeLocalFile(
   resolver: HostPathResolver,
   path: VirtualPath,
-  source: Readable,
+  source: AsyncIterable<Uint8Array>,
   options: WriteOptions,
   settings: LocalWriteSettings,
 ): Promise<WriteResult> {
@@ -112,7 +108,7 @@ async function undoOnFailure(write: Promise<WriteResult>, keep: boolean, undo: (
   }
 }
 
-async function replaceAtomically(target: WriteTarget, source: Readable, signal: AbortSignal | undefined, fileMode: number, keep: boolean): Promise<WriteResult> {
+async function replaceAtomically(target: WriteTarget, source: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined, fileMode: number, keep: boolean): Promise<WriteResult> {
   const tempPath = join(dirname(target.path), `${HIDDEN_STORE_PREFIX}${randomBytes(8).toString('hex')}`);
   const handle = await open(tempPath, WRITE_FLAGS | O_CREAT | O_EXCL, fileMode);
   // Keep the permissions of the file being replaced (a private 0600 file stays private).
@@ -131,7 +127,7 @@ async function replaceAtomically(target: WriteTarget, source: Readable, signal: 
 }
 
 /** REST + STOR: keep the first `start` bytes, drop the rest, write from there. */
-async function resume(hostPath: string, path: VirtualPath, source: Readable, options: WriteOptions, fileMode: number): Promise<WriteResult> {
+async function resume(hostPath: string, path: VirtualPath, source: AsyncIterable<Uint8Array>, options: WriteOptions, fileMode: number): Promise<WriteResult> {
   const start = options.start ?? 0;
   if (!Number.isSafeInteger(start) || start < 0) throw badOffset(path);
   const handle =
@@ -148,12 +144,12 @@ async function resume(hostPath: string, path: VirtualPath, source: Readable, opt
 }
 
 /**
- * Run `prepare`, then stream `source` into `handle` (at `position`, or the current offset) with
- * backpressure and the abort signal; always closes the handle, and reports a failed close.
+ * Run `prepare`, then write `source` into `handle` (at `position`, or the current offset) chunk by
+ * chunk, each before the next is asked for; always closes the handle, and reports a failed close.
  */
 async function fill(
   handle: FileHandle,
-  source: Readable,
+  source: AsyncIterable<Uint8Array>,
   position: number | undefined,
   signal: AbortSignal | undefined,
   prepare?: () => Promise<void>,
@@ -161,14 +157,27 @@ async function fill(
   try {
     if (!(await handle.stat()).isFile()) throw new FerryError('PERMISSION_DENIED', 'not a regular file', { publicMessage: 'Not a regular file' });
     await prepare?.();
-    const sink = handle.createWriteStream({ start: position, highWaterMark: WRITE_HIGH_WATER_MARK });
-    await (signal === undefined ? pipeline(source, sink) : pipeline(source, sink, { signal }));
+    let bytes = 0;
+    for await (const chunk of source) {
+      signal?.throwIfAborted();
+      await writeAll(handle, chunk, position === undefined ? null : position + bytes);
+      bytes += chunk.length;
+    }
+    signal?.throwIfAborted();
     await handle.close();
-    return { bytes: sink.bytesWritten };
+    return { bytes };
   } catch (err) {
-    // close() waits for any write still in flight, and is a no-op if the stream already closed it.
+    // close() waits for any write still in flight, and is a no-op if the handle is already closed.
     await handle.close().catch(() => {});
     throw err;
+  }
+}
+
+/** One chunk, however many write calls it takes (`null`: at the current offset). */
+async function writeAll(handle: FileHandle, chunk: Uint8Array, position: number | null): Promise<void> {
+  for (let done = 0; done < chunk.length; ) {
+    const { bytesWritten } = await handle.write(chunk, done, chunk.length - done, position === null ? null : position + done);
+    done += bytesWritten;
   }
 }
 

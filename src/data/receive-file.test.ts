@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, test } from 'node:test';
+import { readingInto } from './data-channel.js';
+import { UploadReceiver } from './receive-file.js';
+
+const MiB = 1024 * 1024;
+const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+/** Drain `receiver` like storage does (each chunk handled before the next is asked for); a slow writer waits `delayMs` per chunk. */
+async function drain(receiver: UploadReceiver, delayMs = 0): Promise<{ hash: string; bytes: number; sizes: number[] }> {
+  const hash = createHash('sha256');
+  const sizes: number[] = [];
+  for await (const chunk of receiver) {
+    sizes.push(chunk.length);
+    hash.update(chunk);
+    if (delayMs > 0) await sleep(delayMs);
+  }
+  return { hash: hash.digest('hex'), bytes: sizes.reduce((a, b) => a + b, 0), sizes };
+}
+
+/** A loopback connection: `send` runs on the client side; the server side is accepted paused, like a passive data connection. */
+async function connection(send: (client: net.Socket) => void): Promise<{ accepted: net.Socket; close(): void }> {
+  const server = net.createServer({ pauseOnConnect: true });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+  const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1', () => send(client));
+  client.on('error', () => {});
+  const socket = await accepted;
+  server.close();
+  return { accepted: socket, close: () => client.destroy() };
+}
+
+describe('UploadReceiver', () => {
+  test('a stream of odd chunks (TLS, ASCII) arrives whole, in chunks of at most 1 MiB', async () => {
+    const data = randomBytes(3 * MiB + 12345);
+    const pieces: Buffer[] = [];
+    for (let at = 0, size = 1; at < data.length; at += size, size = (size * 7 + 13) % (1.5 * MiB)) pieces.push(data.subarray(at, at + size));
+    const receiver = new UploadReceiver();
+    const source = Readable.from(pieces);
+    receiver.attach(source, source, new AbortController().signal);
+    const got = await drain(receiver, 2);
+    assert.equal(got.bytes, data.length);
+    assert.equal(got.hash, sha256(data));
+    assert.ok(got.sizes.every((n) => n > 0 && n <= MiB), `chunk sizes ${got.sizes.join(',')}`);
+  });
+
+  test('a plain connection reads straight into the buffers, with a slow writer and a fast one', async () => {
+    for (const delayMs of [15, 0]) {
+      const data = randomBytes(6 * MiB + 777);
+      const { accepted } = await connection((client) => client.end(data));
+      const receiver = new UploadReceiver();
+      let reads = 0;
+      const callback = receiver.onread.callback;
+      receiver.onread.callback = (bytes, buf) => (reads++, callback(bytes, buf));
+      const socket = readingInto(accepted, receiver.onread);
+      assert.notEqual(socket, accepted, 'this Node lets Ferry read data connections into its own buffers');
+      let dataEvents = 0;
+      socket.on('data', () => dataEvents++);
+      receiver.attach(socket, socket, new AbortController().signal);
+      const got = await drain(receiver, delayMs);
+      socket.destroy();
+      assert.equal(got.hash, sha256(data));
+      assert.equal(got.bytes, data.length);
+      assert.ok(reads > 0);
+      assert.equal(dataEvents, 0);
+      // Large reads, not libuv's 64 KiB: the whole upload in far fewer reads than 64 KiB pieces.
+      assert.ok(reads < data.length / (64 * 1024), `${reads} reads`);
+    }
+  });
+
+  test('a reset connection fails the upload, even where libuv reports it as an end of file', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { accepted } = await connection((client) => client.write(randomBytes(300_000), () => client.resetAndDestroy()));
+      const receiver = new UploadReceiver();
+      await sleep(50); // the data and the reset are both waiting when reading starts
+      const socket = readingInto(accepted, receiver.onread);
+      receiver.attach(socket, socket, new AbortController().signal);
+      await assert.rejects(drain(receiver), (err: NodeJS.ErrnoException) => err.code === 'ECONNRESET');
+      socket.destroy();
+    }
+  });
+
+  test('an abort rejects the waiting writer with its reason', async () => {
+    const { accepted, close } = await connection((client) => client.write(randomBytes(1000)));
+    const receiver = new UploadReceiver();
+    const socket = readingInto(accepted, receiver.onread);
+    const controller = new AbortController();
+    receiver.attach(socket, socket, controller.signal);
+    const draining = drain(receiver);
+    await sleep(30);
+    controller.abort(new Error('ABOR'));
+    await assert.rejects(draining, /ABOR/);
+    socket.destroy();
+    close();
+  });
+
+  test('a connection closed before its end is not a complete upload', async () => {
+    const source = new Readable({ read() {} });
+    const receiver = new UploadReceiver();
+    receiver.attach(source, source, new AbortController().signal);
+    source.push(Buffer.from('partial'));
+    const draining = drain(receiver);
+    await sleep(10);
+    source.destroy();
+    await assert.rejects(draining, (err: NodeJS.ErrnoException) => err.code === 'ERR_STREAM_PREMATURE_CLOSE');
+  });
+});

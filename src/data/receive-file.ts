@@ -1,0 +1,195 @@
+// Uploads: the data connection's bytes are gathered into two pooled 1 MiB buffers that take turns, one
+// filling from the network while storage writes the other. A plain binary connection reads straight
+// into them through Node's `onread` hooks (DataChannel.open): reads of up to 1 MiB instead of libuv's
+// 64 KiB into fresh memory. Fewer, larger reads also mean fewer loopback ACK rounds in the kernel;
+// together about half the server CPU per GiB (BENCHMARKS.md). TLS and ASCII streams copy their
+// chunks in, so storage still writes in large pieces.
+import type { Readable } from 'node:stream';
+import { FerryError } from '../errors/ferry-error.js';
+import { acquireTransferBuffer, releaseTransferBuffer } from '../storage/buffer-pool.js';
+
+/** A waiting writer gets a chunk once this much has arrived (or the buffer is full, or the upload ended). */
+const MIN_CHUNK = 256 * 1024;
+
+/** Node's `onread` option for a socket: where the next read goes, and what arrived. */
+export interface ReadHooks {
+  buffer(): Uint8Array;
+  /** `bytes` landed at the start of the last `buffer()`; false pauses reading. */
+  callback(bytes: number, buf: Uint8Array): boolean;
+}
+
+type Waiter = { resolve(result: IteratorResult<Uint8Array>): void; reject(err: unknown): void };
+
+/**
+ * The bytes of one upload as chunks for `Storage.write`. A chunk stays valid until the next one is
+ * asked for; then its buffer is filled again. Create it before the data connection opens (its
+ * `onread` hooks go to DataChannel.open), then `attach` the socket or the ASCII-converted stream.
+ */
+export class UploadReceiver implements AsyncIterable<Uint8Array> {
+  private readonly buffers: [Buffer, Buffer] = [acquireTransferBuffer(), acquireTransferBuffer()];
+  /** buffers[filling] takes the next bytes; the writer holds buffers[1 - filling] between its requests. */
+  private filling: 0 | 1 = 0;
+  private filled = 0;
+  private holding = false;
+  private waiter: Waiter | undefined;
+  private source: Readable | undefined;
+  private paused = false;
+  /** Copy mode: the part of a chunk that did not fit while both buffers were busy. */
+  private rest: Buffer | undefined;
+  private ended = false;
+  private closed = false;
+  private failure: unknown;
+  private released = false;
+
+  readonly onread: ReadHooks = {
+    // While reading is paused on a full buffer, the next read goes to the other one: the writer gives
+    // it back before reading resumes.
+    buffer: () => (this.filled === this.current.length ? this.buffers[this.filling === 0 ? 1 : 0] : this.current.subarray(this.filled)),
+    callback: (bytes) => {
+      this.filled += bytes;
+      return this.landed();
+    },
+  };
+
+  /**
+   * Start taking bytes from `source`: the data connection (read through `onread` when DataChannel
+   * could set that up, through 'data' events otherwise) or a stream converting it. `connection` is
+   * the data connection itself, checked for a reset when the source ends.
+   */
+  attach(source: Readable, connection: Readable, signal: AbortSignal): void {
+    this.source = source;
+    source.on('data', (chunk: Buffer) => this.absorb(chunk));
+    source.once('end', () => {
+      if (connectionWasReset(connection)) this.fail(Object.assign(new Error('data connection reset'), { code: 'ECONNRESET' }));
+      else this.end();
+    });
+    source.once('error', (err) => this.fail(err));
+    source.once('close', () => {
+      this.closed = true;
+      if (!this.ended) this.fail(Object.assign(new Error('data connection closed before the end'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+      this.releaseWhenIdle();
+    });
+    if (connection !== source) connection.once('close', () => ((this.closed = true), this.releaseWhenIdle()));
+    if (signal.aborted) this.fail(signal.reason);
+    else signal.addEventListener('abort', () => this.fail(signal.reason), { once: true });
+    source.resume();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return {
+      next: () => this.next(),
+      return: () => {
+        this.holding = false;
+        this.releaseWhenIdle();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+  }
+
+  private get current(): Buffer {
+    return this.buffers[this.filling];
+  }
+
+  private next(): Promise<IteratorResult<Uint8Array>> {
+    this.holding = false; // the writer is done with its last chunk
+    if (this.failure !== undefined) {
+      this.releaseWhenIdle();
+      return Promise.reject(this.failure);
+    }
+    if (this.filled === this.current.length || (this.ended && this.filled > 0)) {
+      const chunk = this.take();
+      if (this.rest !== undefined) {
+        const rest = this.rest;
+        this.rest = undefined;
+        this.absorb(rest);
+      }
+      if (this.paused && this.filled < this.current.length) {
+        this.paused = false;
+        this.source?.resume();
+      }
+      return Promise.resolve({ value: chunk, done: false });
+    }
+    if (this.ended) {
+      this.releaseWhenIdle();
+      return Promise.resolve({ value: undefined, done: true });
+    }
+    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+  }
+
+  /** Copy mode: a chunk from 'data'. */
+  private absorb(chunk: Buffer): void {
+    for (let offset = 0; offset < chunk.length; ) {
+      if (this.filled === this.current.length) {
+        this.rest = chunk.subarray(offset);
+        this.paused = true;
+        this.source?.pause();
+        return;
+      }
+      const n = chunk.copy(this.current, this.filled, offset);
+      this.filled += n;
+      offset += n;
+      this.landed();
+    }
+  }
+
+  /** Bytes arrived in the filling buffer: hand them to a waiting writer, or say whether to read on. */
+  private landed(): boolean {
+    const full = this.filled === this.current.length;
+    if (this.waiter !== undefined && (full || this.filled >= MIN_CHUNK)) {
+      const waiter = this.waiter;
+      this.waiter = undefined;
+      waiter.resolve({ value: this.take(), done: false });
+      return true;
+    }
+    if (full) this.paused = true;
+    return !full;
+  }
+
+  /** The filled part of the filling buffer goes to the writer; the other buffer (free now) fills next. */
+  private take(): Uint8Array {
+    const chunk = this.current.subarray(0, this.filled);
+    this.filling = this.filling === 0 ? 1 : 0;
+    this.filled = 0;
+    this.holding = true;
+    return chunk;
+  }
+
+  private end(): void {
+    this.ended = true;
+    const waiter = this.waiter;
+    if (waiter === undefined) return;
+    this.waiter = undefined;
+    if (this.filled > 0) waiter.resolve({ value: this.take(), done: false });
+    else waiter.resolve({ value: undefined, done: true });
+  }
+
+  private fail(err: unknown): void {
+    if (this.failure !== undefined || this.ended) return;
+    this.failure = err ?? new FerryError('TRANSFER_ABORTED', 'upload aborted');
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.reject(this.failure);
+  }
+
+  /**
+   * Back to the pool only once nothing can write into the buffers (the connection ended or closed,
+   * so no read lands there) and the writer holds neither: another session's data never mixes in.
+   */
+  private releaseWhenIdle(): void {
+    if (this.released || this.holding || !(this.ended || this.closed)) return;
+    this.released = true;
+    for (const buffer of this.buffers) releaseTransferBuffer(buffer);
+  }
+}
+
+/**
+ * True when the connection was reset rather than closed. libuv reports a reset that follows a short
+ * read as a plain end of file (it skips the read that would return ECONNRESET when the peer hung up),
+ * which would commit a truncated upload; a reset socket has no peer address any more (ENOTCONN),
+ * while one the client closed normally keeps it.
+ */
+function connectionWasReset(connection: Readable): boolean {
+  const handle = (connection as { _handle?: { getpeername?: (out: object) => number } | null })._handle;
+  if (typeof handle?.getpeername !== 'function') return false;
+  return handle.getpeername({}) !== 0;
+}
