@@ -5,7 +5,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { FerryError } from '../errors/ferry-error.js';
-import { tlsServerOptions, type TlsSessionScope } from '../tls/secure-context-provider.js';
+import { secureServerSocket, type TlsSessionScope } from '../tls/secure-context-provider.js';
 import { sameAddress } from './address.js';
 import type { PassivePortPool } from './passive-port-pool.js';
 import type { ReadHooks } from './receive-file.js';
@@ -133,7 +133,7 @@ export class DataChannel {
   }
 
   private secure(raw: net.Socket, options: OpenOptions): Promise<net.Socket> {
-    const secure = new tls.TLSSocket(raw, tlsServerOptions(options.tlsScope!));
+    const secure = secureServerSocket(raw, options.tlsScope!);
     return new Promise<net.Socket>((resolve, reject) => {
       const timer = setTimeout(() => secure.destroy(new Error('TLS handshake on the data connection timed out')), this.options.connectTimeoutMs);
       const fail = (err: Error) => {

@@ -5,7 +5,7 @@ import tls from 'node:tls';
 import { LineReader, type LineEvent } from '../protocol/line-reader.js';
 import { formatReply } from '../protocol/reply-format.js';
 import type { ReplyCode } from '../protocol/reply-codes.js';
-import { controlSecured, tlsServerOptions, type TlsSessionScope } from '../tls/secure-context-provider.js';
+import { secureServerSocket, type TlsSessionScope } from '../tls/secure-context-provider.js';
 
 export interface ControlChannelEvents {
   onLine(event: LineEvent): void;
@@ -73,7 +73,7 @@ export class ControlChannel {
     raw.removeListener('data', this.onData);
     this.reader.reset();
     raw.write(formatReply(code, text));
-    const secure = new tls.TLSSocket(raw, tlsServerOptions(scope));
+    const secure = secureServerSocket(raw, scope);
     this.socket = secure;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => secure.destroy(new Error('TLS handshake timed out')), handshakeTimeoutMs);
@@ -89,7 +89,6 @@ export class ControlChannel {
         clearTimeout(timer);
         secure.removeListener('error', fail);
         secure.removeListener('close', closed);
-        controlSecured(scope, secure);
         this.upgrading = false;
         this.reader.reset();
         this.attach(secure);
@@ -104,7 +103,7 @@ export class ControlChannel {
 
   /** Wrap an implicit-FTPS connection: TLS from the first byte. */
   static async acceptImplicit(raw: Socket, scope: TlsSessionScope, timeoutMs: number): Promise<tls.TLSSocket> {
-    const secure = new tls.TLSSocket(raw, tlsServerOptions(scope));
+    const secure = secureServerSocket(raw, scope);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => secure.destroy(new Error('TLS handshake timed out')), timeoutMs);
       const fail = (err: Error) => {
@@ -118,7 +117,6 @@ export class ControlChannel {
         clearTimeout(timer);
         secure.removeListener('error', fail);
         secure.removeListener('close', closed);
-        controlSecured(scope, secure);
         resolve();
       });
     });

@@ -1,16 +1,18 @@
-// Builds the TLS contexts sessions use (RFC 4217). Each control session gets a context with ticket keys
-// of its own, so only TLS sessions issued on that control connection can resume on its data connections:
-// another client cannot steal a data port even if it races for it. Reloadable without dropping sessions.
+// Builds the TLS context sessions use (RFC 4217). One context serves every session; the session
+// tickets it issues are bound to the control session they were issued to (ticket-binding.ts), so only
+// TLS sessions from that control connection resume on its data connections: another client cannot
+// steal a data port even if it races for it. Reloadable without dropping sessions.
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
+import { sessionEvents, TicketBinder, type TicketScope } from './ticket-binding.js';
 
 /**
- * What one control session's TLS connections share: a context with the session's own ticket keys
- * (TLS 1.3 and TLS 1.2 tickets) and a session-ID cache of its own (TLS 1.2 clients such as curl's
- * OpenSSL backend that turn tickets off and resume by session ID). Nothing resumes across sessions.
+ * What one control session's TLS connections share: the context, the tickets issued to them, and a
+ * session-ID cache of its own (TLS 1.2 clients such as curl's OpenSSL backend that turn tickets off
+ * and resume by session ID). Nothing resumes across sessions.
  */
-export interface TlsSessionScope {
+export interface TlsSessionScope extends TicketScope {
   secureContext: tls.SecureContext;
   /**
    * Whether a connection that resumes with one of this scope's tickets gets a fresh ticket. The data
@@ -21,22 +23,15 @@ export interface TlsSessionScope {
   renewTickets: boolean;
   /** Passed as TLSSocket's `server`: only used for its newSession/resumeSession events. */
   sessionCache: net.Server;
-  /**
-   * Whether connections use the session-ID cache: until the control connection turns out to speak
-   * TLS 1.3, which resumes with tickets only. Then data connections skip the cache's two calls into
-   * JavaScript per handshake (a few percent of a small-file download).
-   */
-  sessionIds: boolean;
+  /** Binds tickets to this scope; absent where each scope has a context of its own (older hooks). */
+  binder: TicketBinder | undefined;
 }
 
-/** TLSSocket options for the server side of a connection in `scope`. */
-export function tlsServerOptions(scope: TlsSessionScope): tls.TLSSocketOptions {
-  return { isServer: true, secureContext: scope.secureContext, ...(scope.sessionIds ? { server: scope.sessionCache } : {}) };
-}
-
-/** Record the control connection's protocol once its handshake is done (see `sessionIds`). */
-export function controlSecured(scope: TlsSessionScope, control: tls.TLSSocket): void {
-  scope.sessionIds = control.getProtocol() !== 'TLSv1.3';
+/** The server side of a TLS connection (control or data) in `scope`. */
+export function secureServerSocket(raw: net.Socket, scope: TlsSessionScope): tls.TLSSocket {
+  const socket = new tls.TLSSocket(raw, { isServer: true, secureContext: scope.secureContext, server: scope.sessionCache });
+  scope.binder?.attach(socket, scope);
+  return socket;
 }
 
 /**
@@ -51,7 +46,7 @@ const MAX_CACHED_SESSIONS = 16;
 
 function createSessionCache(): net.Server {
   const cache = new Map<string, Buffer>();
-  const server = new net.Server();
+  const server = sessionEvents();
   server.on('newSession', (id: Buffer, data: Buffer, done: () => void) => {
     if (cache.size >= MAX_CACHED_SESSIONS) cache.delete(cache.keys().next().value!);
     cache.set(id.toString('hex'), data);
@@ -76,11 +71,14 @@ export interface TlsOptions {
 
 export class SecureContextProvider {
   private material: CertificateMaterial;
+  /** Null where this Node lacks the hooks: then every scope gets a context of its own. */
+  private readonly binder = TicketBinder.supported() ? new TicketBinder() : null;
+  private shared: tls.SecureContext | undefined;
 
   constructor(material: CertificateMaterial, private readonly options: TlsOptions) {
     this.material = material;
     // Fail fast on bad material: a context is built once here.
-    this.build();
+    this.shared = this.build();
   }
 
   /** Swap the certificate; sessions started afterwards use it, existing ones keep theirs. */
@@ -88,7 +86,7 @@ export class SecureContextProvider {
     const previous = this.material;
     this.material = material;
     try {
-      this.build();
+      this.shared = this.build();
     } catch (err) {
       this.material = previous;
       throw err;
@@ -99,14 +97,16 @@ export class SecureContextProvider {
     return this.material.certPem;
   }
 
-  /** A fresh TLS scope for one control session (its own ticket keys and session-ID cache). */
+  /** A fresh TLS scope for one control session (its own tickets and session-ID cache). */
   sessionScope(): TlsSessionScope {
-    const scope: TlsSessionScope = { secureContext: undefined as unknown as tls.SecureContext, renewTickets: true, sessionCache: createSessionCache(), sessionIds: true };
-    scope.secureContext = this.build(scope);
+    const sessionCache = createSessionCache();
+    const scope: TlsSessionScope = { secureContext: this.shared!, renewTickets: true, sessionCache, tickets: new Set(), binder: this.binder ?? undefined };
+    if (this.binder) this.binder.adopt(scope, sessionCache);
+    else scope.secureContext = this.build(scope);
     return scope;
   }
 
-  private build(scope?: TlsSessionScope): tls.SecureContext {
+  private build(ownScope?: TlsSessionScope): tls.SecureContext {
     const context = tls.createSecureContext({
       cert: this.material.certPem,
       key: this.material.keyPem,
@@ -114,14 +114,15 @@ export class SecureContextProvider {
       minVersion: this.options.minVersion,
       ciphers: this.options.ciphers ?? DEFAULT_CIPHERS,
       honorCipherOrder: true,
+      // Replaced by the binder's keys, or by the scope's own below; never shared across sessions.
       ticketKeys: randomBytes(48),
       // Control and data connections of one session share this id context, so sessions resume across them.
       sessionIdContext: 'ferry',
     });
-    if (scope) renewTicketsOnResumption(context, scope);
+    if (this.binder) this.binder.install(context);
+    else if (ownScope) renewTicketsOnResumption(context, ownScope);
     return context;
   }
-
 }
 
 /** The native context's ticket-key hook (an internal of node:tls that Node's own tests use). */

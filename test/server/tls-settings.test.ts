@@ -1,16 +1,18 @@
 // TLS settings beyond the interop suite: separate control and data requirements, and a certificate
 // replaced on disk being picked up by new connections without a restart (the file watcher).
 import assert from 'node:assert/strict';
+import { constants } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import type tls from 'node:tls';
 import { generateSelfSignedCertificate, writeCertificateFiles } from '../../src/tls/certificate-generate.js';
 import { FtpsControlClient } from '../helpers/ftps-control-client.js';
 import { DEFAULT_USER, startTestServer } from '../helpers/test-server.js';
 
-async function securedLogin(port: number): Promise<FtpsControlClient> {
-  const c = await FtpsControlClient.connect('127.0.0.1', port);
+async function securedLogin(port: number, tlsOptions: tls.ConnectionOptions = {}): Promise<FtpsControlClient> {
+  const c = await FtpsControlClient.connect('127.0.0.1', port, { tls: tlsOptions });
   assert.equal((await c.auth()).code, 234);
   assert.equal((await c.login(DEFAULT_USER.name, DEFAULT_USER.password)).code, 230);
   assert.equal((await c.send('PBSZ 0')).code, 200);
@@ -91,21 +93,35 @@ test('a certificate replaced on disk is used for new connections without a resta
   }
 });
 
-test("a data connection offering another control session's TLS ticket is refused (no port theft)", async () => {
-  const server = await startTestServer({ config: { tls: { mode: 'required', implicit: { enabled: false } } } });
-  try {
-    const victim = await securedLogin(server.port);
-    const thief = await securedLogin(server.port);
-    for (const c of [victim, thief]) assert.equal((await c.send('PROT P')).code, 200);
-    assert.equal((await thief.transfer('NLST', { protect: true })).final?.code, 226, 'its own session resumes');
-    thief.session = victim.session; // try to ride on the other session's ticket
-    const stolen = await thief.transfer('NLST', { protect: true });
-    assert.equal(stolen.sessionReused, false);
-    assert.equal(stolen.final?.code, 425);
-    assert.match(stolen.final!.text, /did not resume the TLS session/);
-    victim.destroy();
-    thief.destroy();
-  } finally {
-    await server.stop();
+describe("a data connection offering another control session's TLS session is refused (no port theft)", () => {
+  const variants: { name: string; tls: tls.ConnectionOptions }[] = [
+    { name: 'TLS 1.3 tickets', tls: {} },
+    { name: 'TLS 1.2 tickets', tls: { maxVersion: 'TLSv1.2' } },
+    { name: 'TLS 1.2 session IDs (client without tickets)', tls: { maxVersion: 'TLSv1.2', secureOptions: constants.SSL_OP_NO_TICKET } },
+  ];
+  for (const variant of variants) {
+    test(variant.name, async () => {
+      const server = await startTestServer({ config: { tls: { mode: 'required', implicit: { enabled: false } } } });
+      try {
+        const victim = await securedLogin(server.port, variant.tls);
+        const thief = await securedLogin(server.port, variant.tls);
+        for (const c of [victim, thief]) assert.equal((await c.send('PROT P')).code, 200);
+        for (let i = 0; i < 3; i++) {
+          const own = await thief.transfer('NLST', { protect: true });
+          assert.equal(own.final?.code, 226, 'its own session resumes, transfer after transfer');
+          assert.equal(own.sessionReused, true);
+        }
+        assert.equal((await victim.transfer('NLST', { protect: true })).final?.code, 226);
+        thief.session = victim.session; // try to ride on the other session's ticket or session ID
+        const stolen = await thief.transfer('NLST', { protect: true });
+        assert.notEqual(stolen.sessionReused, true);
+        assert.equal(stolen.final?.code, 425);
+        assert.match(stolen.final!.text, /did not resume the TLS session/);
+        victim.destroy();
+        thief.destroy();
+      } finally {
+        await server.stop();
+      }
+    });
   }
 });
