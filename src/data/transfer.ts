@@ -73,6 +73,11 @@ export async function runTransfer(session: Session, spec: TransferSpec): Promise
       onread: spec.onread,
       signal: controller.signal,
     });
+    // Under TLS, 'secure' fires inside a step of Node's TLS layer that is not over yet. A listing
+    // ready at once was written and closed from within it, and FileZilla (GnuTLS) saw the data
+    // connection end without a proper TLS close; sending starts on the next turn. Uploads attach
+    // their reader at once.
+    if (!upload && session.prot === 'P') await new Promise((resolve) => setImmediate(resolve));
     const idleMs = session.config.timeouts.dataIdle * 1000;
     socket.setTimeout(idleMs, () => controller.abort(new FerryError('TIMEOUT', 'data connection idle')));
     finalBytes = await spec.body(socket, controller.signal);

@@ -5,15 +5,19 @@ import type { FileStat } from '../storage/storage.js';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const SIX_MONTHS_MS = 182 * 24 * 3600 * 1000;
 
-function modeString(stat: FileStat): string {
-  const kind = stat.type === 'dir' ? 'd' : stat.type === 'symlink' ? 'l' : '-';
-  const bits = stat.mode & 0o777;
-  let out = kind;
+/** "rwxr-xr-x" for each of the 512 permission values, built once: LIST formats tens of thousands of lines. */
+const PERMISSIONS = Array.from({ length: 0o1000 }, (_, bits) => {
+  let out = '';
   for (const shift of [6, 3, 0]) {
     const triple = (bits >> shift) & 7;
     out += (triple & 4 ? 'r' : '-') + (triple & 2 ? 'w' : '-') + (triple & 1 ? 'x' : '-');
   }
   return out;
+});
+
+function modeString(stat: FileStat, mode: number): string {
+  const kind = stat.type === 'dir' ? 'd' : stat.type === 'symlink' ? 'l' : '-';
+  return kind + PERMISSIONS[mode & 0o777]!;
 }
 
 /** `ls -l` date: "Nov 25 12:15" within six months of now, else "Nov 25  2024" (UTC, as most servers). */
@@ -28,12 +32,37 @@ function dateString(mtime: Date, now: number): string {
   return `${month} ${day}  ${mtime.getUTCFullYear()}`;
 }
 
+/** Date strings by minute: the files of one folder often share their minutes, and the Date getters are not free. */
+const recentDates = new Map<number, string>();
+const RECENT_DATES = 1024;
+const DAY_MS = 24 * 3600 * 1000;
+let cachedOn = 0;
+
+function cachedDateString(mtime: Date, now: number): string {
+  // Which form a date takes depends on `now`: the cache lasts one day, and dates within a day of the
+  // six-month cut-off are formatted afresh.
+  const today = Math.floor(now / DAY_MS);
+  if (today !== cachedOn) {
+    recentDates.clear();
+    cachedOn = today;
+  }
+  const minute = Math.floor(mtime.getTime() / 60_000);
+  const age = Math.abs(now - minute * 60_000);
+  if (age > SIX_MONTHS_MS - 2 * DAY_MS && age < SIX_MONTHS_MS + 2 * DAY_MS) return dateString(mtime, now);
+  let text = recentDates.get(minute);
+  if (text === undefined) {
+    if (recentDates.size >= RECENT_DATES) recentDates.clear();
+    text = dateString(mtime, now);
+    recentDates.set(minute, text);
+  }
+  return text;
+}
+
 export function formatListLine(stat: FileStat, owner: string, now = Date.now()): string {
-  const defaultMode = stat.type === 'dir' ? 0o755 : 0o644;
-  const withMode = stat.mode ? stat: { ...stat, mode: defaultMode };
+  const mode = stat.mode || (stat.type === 'dir' ? 0o755 : 0o644);
   const size = String(stat.size).padStart(12, ' ');
   const name = stat.type === 'symlink' && stat.linkTarget ? `${stat.name} -> ${stat.linkTarget}` : stat.name;
-  return `${modeString(withMode)} 1 ${owner} ${owner} ${size} ${dateString(stat.mtime, now)} ${name}\r\n`;
+  return `${modeString(stat, mode)} 1 ${owner} ${owner} ${size} ${cachedDateString(stat.mtime, now)} ${name}\r\n`;
 }
 
 /**

@@ -16,6 +16,21 @@ test('LIST lines in ls -l form: recent files show the time, old ones the year', 
   assert.match(formatListLine(link, 'a', now), /^lrwxrwxrwx .* l -> report\.pdf\r\n$/);
 });
 
+test('LIST dates stay right as time passes (formatted dates are reused within a day)', () => {
+  const day = 24 * 3600 * 1000;
+  const at = (mtime: number, when: number): string => / (\w{3} [ \d]\d (?:\d\d:\d\d| \d{4})) /.exec(formatListLine({ ...file, mtime: new Date(mtime) }, 'a', when))![1]!;
+  const t = Date.UTC(2026, 5, 20, 8, 5, 30);
+  assert.equal(at(t, now), 'Jun 20 08:05');
+  assert.equal(at(t + 20_000, now), 'Jun 20 08:05', 'same minute, other second');
+  assert.equal(at(t, now + 3 * day), 'Jun 20 08:05');
+  assert.equal(at(t, now + 30 * day), 'Jun 20  2026', 'over six months old a month later');
+  assert.equal(at(t, now), 'Jun 20 08:05', 'and back');
+  for (let hours = 0; hours < 72; hours += 7) {
+    const when = t + 182 * day + (hours - 36) * 3600 * 1000;
+    assert.equal(at(t, when), hours - 36 < 0 ? 'Jun 20 08:05' : 'Jun 20  2026', `${hours - 36} h around the cut-off`);
+  }
+});
+
 test('LIST flags are tolerated', () => {
   assert.deepEqual(parseListArgument('-la'), { path: '', all: true });
   assert.deepEqual(parseListArgument('-l sub dir'), { path: 'sub dir', all: false });

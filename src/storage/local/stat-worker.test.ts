@@ -51,3 +51,15 @@ test('a consumer that stops early leaves the worker serving the next listing', a
   for await (const batch of statFolder(dir, 100)) count += batch.length;
   assert.equal(count, 27);
 });
+
+test('entries stat-ed inline (while the worker starts) and on the worker are the same', async () => {
+  const listing = async (): Promise<string> => {
+    const seen: string[] = [];
+    for await (const batch of statFolder(dir, 3)) for (const e of batch) seen.push(`${e.name} ${e.kind} ${e.size} ${Math.round(e.mtimeMs)} ${e.mode} ${e.ino}`);
+    return seen.sort().join('\n');
+  };
+  const first = await listing();
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the worker is up by now
+  assert.equal(await listing(), first);
+  assert.equal(first.split('\n').length, 27);
+});
