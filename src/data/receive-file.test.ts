@@ -3,7 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { EventEmitter } from 'node:events';
 import { describe, test } from 'node:test';
+import { acquireTransferBuffer, releaseTransferBuffer } from '../storage/buffer-pool.js';
 import { readingInto } from './data-channel.js';
 import { UploadReceiver } from './receive-file.js';
 
@@ -107,5 +109,24 @@ describe('UploadReceiver', () => {
     await sleep(10);
     source.destroy();
     await assert.rejects(draining, (err: NodeJS.ErrnoException) => err.code === 'ERR_STREAM_PREMATURE_CLOSE');
+  });
+
+  test('buffers go back to the pool only once the writer is done with them', async () => {
+    // Everything arrives and the connection closes before storage has even opened its file.
+    const data = randomBytes(MiB + 1);
+    const source = Object.assign(new EventEmitter(), { pause() {}, resume() {} });
+    const receiver = new UploadReceiver();
+    receiver.attach(source as unknown as Readable, source as unknown as Readable, new AbortController().signal);
+    source.emit('data', data.subarray(0, MiB));
+    source.emit('data', data.subarray(MiB));
+    source.emit('end');
+    source.emit('close');
+    // Another session takes pool buffers meanwhile and writes into them.
+    const other = [acquireTransferBuffer(), acquireTransferBuffer()];
+    for (const buffer of other) buffer.fill(0xaa);
+    const got = await drain(receiver);
+    for (const buffer of other) releaseTransferBuffer(buffer);
+    assert.equal(got.bytes, data.length);
+    assert.equal(got.hash, sha256(data));
   });
 });

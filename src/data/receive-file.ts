@@ -26,7 +26,8 @@ type Waiter = { resolve(result: IteratorResult<Uint8Array>): void; reject(err: u
  * `onread` hooks go to DataChannel.open), then `attach` the socket or the ASCII-converted stream.
  */
 export class UploadReceiver implements AsyncIterable<Uint8Array> {
-  private readonly buffers: [Buffer, Buffer] = [acquireTransferBuffer(), acquireTransferBuffer()];
+  /** Taken from the pool when first needed: a STOR whose data connection never comes holds none. */
+  private readonly buffers: [Buffer | undefined, Buffer | undefined] = [undefined, undefined];
   /** buffers[filling] takes the next bytes; the writer holds buffers[1 - filling] between its requests. */
   private filling: 0 | 1 = 0;
   private filled = 0;
@@ -39,12 +40,14 @@ export class UploadReceiver implements AsyncIterable<Uint8Array> {
   private ended = false;
   private closed = false;
   private failure: unknown;
+  /** The writer has taken its last chunk (the end, an error, or it stopped). */
+  private finished = false;
   private released = false;
 
   readonly onread: ReadHooks = {
     // While reading is paused on a full buffer, the next read goes to the other one: the writer gives
     // it back before reading resumes.
-    buffer: () => (this.filled === this.current.length ? this.buffers[this.filling === 0 ? 1 : 0] : this.current.subarray(this.filled)),
+    buffer: () => (this.filled === this.current.length ? this.buffer(this.filling === 0 ? 1 : 0) : this.current.subarray(this.filled)),
     callback: (bytes) => {
       this.filled += bytes;
       return this.landed();
@@ -80,6 +83,7 @@ export class UploadReceiver implements AsyncIterable<Uint8Array> {
       next: () => this.next(),
       return: () => {
         this.holding = false;
+        this.finished = true;
         this.releaseWhenIdle();
         return Promise.resolve({ value: undefined, done: true });
       },
@@ -87,16 +91,21 @@ export class UploadReceiver implements AsyncIterable<Uint8Array> {
   }
 
   private get current(): Buffer {
-    return this.buffers[this.filling];
+    return this.buffer(this.filling);
+  }
+
+  private buffer(index: 0 | 1): Buffer {
+    return (this.buffers[index] ??= acquireTransferBuffer());
   }
 
   private next(): Promise<IteratorResult<Uint8Array>> {
     this.holding = false; // the writer is done with its last chunk
     if (this.failure !== undefined) {
+      this.finished = true;
       this.releaseWhenIdle();
       return Promise.reject(this.failure);
     }
-    if (this.filled === this.current.length || (this.ended && this.filled > 0)) {
+    if (this.filled > 0 && (this.ended || this.filled === this.current.length)) {
       const chunk = this.take();
       if (this.rest !== undefined) {
         const rest = this.rest;
@@ -110,6 +119,7 @@ export class UploadReceiver implements AsyncIterable<Uint8Array> {
       return Promise.resolve({ value: chunk, done: false });
     }
     if (this.ended) {
+      this.finished = true;
       this.releaseWhenIdle();
       return Promise.resolve({ value: undefined, done: true });
     }
@@ -159,8 +169,10 @@ export class UploadReceiver implements AsyncIterable<Uint8Array> {
     const waiter = this.waiter;
     if (waiter === undefined) return;
     this.waiter = undefined;
-    if (this.filled > 0) waiter.resolve({ value: this.take(), done: false });
-    else waiter.resolve({ value: undefined, done: true });
+    if (this.filled > 0) return waiter.resolve({ value: this.take(), done: false });
+    this.finished = true;
+    waiter.resolve({ value: undefined, done: true });
+    this.releaseWhenIdle();
   }
 
   private fail(err: unknown): void {
@@ -168,17 +180,21 @@ export class UploadReceiver implements AsyncIterable<Uint8Array> {
     this.failure = err ?? new FerryError('TRANSFER_ABORTED', 'upload aborted');
     const waiter = this.waiter;
     this.waiter = undefined;
-    waiter?.reject(this.failure);
+    if (waiter === undefined) return;
+    this.finished = true;
+    waiter.reject(this.failure);
+    this.releaseWhenIdle();
   }
 
   /**
    * Back to the pool only once nothing can write into the buffers (the connection ended or closed,
-   * so no read lands there) and the writer holds neither: another session's data never mixes in.
+   * so no read lands there) and the writer will not read them again (it has finished): another
+   * session's data never mixes in, and nothing of this upload is overwritten.
    */
   private releaseWhenIdle(): void {
-    if (this.released || this.holding || !(this.ended || this.closed)) return;
+    if (this.released || this.holding || !this.finished || !(this.ended || this.closed)) return;
     this.released = true;
-    for (const buffer of this.buffers) releaseTransferBuffer(buffer);
+    for (const buffer of this.buffers) if (buffer !== undefined) releaseTransferBuffer(buffer);
   }
 }
 
