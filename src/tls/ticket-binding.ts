@@ -1,6 +1,6 @@
 // TLS session tickets bound to the control session they were issued to, with one TLS context shared
 // by every session. A data connection may only resume a ticket issued on its own control session's
-// connections (RFC 4217 section 10 and vsftpd's require_ssl_reuse): another client that races for a
+// connections (RFC 4217, and vsftpd's require_ssl_reuse): another client that races for a
 // passive port gets a full handshake, which the data channel refuses. A context per session did this
 // with ticket keys of its own, at ~31 KiB per session (OpenSSL's SSL_CTX with the certificate and key).
 //
