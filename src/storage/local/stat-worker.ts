@@ -7,6 +7,7 @@
 // the main thread's careful treatment).
 import fs from 'node:fs';
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /** One entry as the worker reports it; `kind` is 'symlink' for links, which carry no stats. */
@@ -97,52 +98,74 @@ interface Reply {
   error?: { code?: string; message: string };
 }
 
-let worker: Worker | undefined;
-/** Whether `worker` has answered its first message: until then, batches are stat'ed inline. */
-let workerReady = false;
-let nextId = 1;
-const waiting = new Map<number, { resolve: (reply: Reply) => void; reject: (err: Error) => void }>();
-let inlineBinding: FsBinding | undefined;
-let inlineChecked = false;
+/** One worker thread; started on first use, referenced only while it has requests out. */
+class StatThread {
+  private worker: Worker | undefined;
+  /** Whether the worker has answered its first message: until then, batches are stat'ed inline. */
+  ready = false;
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (reply: Reply) => void; reject: (err: Error) => void }>();
 
-function request(message: { op: 'ready' } | { op: 'stat'; prefix: string; names: string[] }): Promise<Reply> {
-  if (worker === undefined) {
+  get pending(): number {
+    return this.waiting.size;
+  }
+
+  get started(): boolean {
+    return this.worker !== undefined;
+  }
+
+  request(message: { op: 'ready' } | { op: 'stat'; prefix: string; names: string[] }): Promise<Reply> {
+    const current = (this.worker ??= this.start());
+    const id = this.nextId++;
+    // Referenced only while a request is out: an idle lister never keeps the process alive.
+    if (this.waiting.size === 0) current.ref();
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      current.postMessage({ ...message, id });
+    });
+  }
+
+  private start(): Worker {
     const started = new Worker(WORKER_SOURCE, { eval: true });
     started.on('message', (reply: Reply) => {
-      if (worker === started) workerReady = true;
-      const pending = waiting.get(reply.id);
+      if (this.worker === started) this.ready = true;
+      const pending = this.waiting.get(reply.id);
       if (!pending) return;
-      waiting.delete(reply.id);
-      if (waiting.size === 0) started.unref();
+      this.waiting.delete(reply.id);
+      if (this.waiting.size === 0) started.unref();
       if (reply.error) pending.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
       else pending.resolve(reply);
     });
     const lost = (err: Error): void => {
-      if (worker === started) {
-        worker = undefined;
-        workerReady = false;
+      if (this.worker === started) {
+        this.worker = undefined;
+        this.ready = false;
       }
-      for (const pending of waiting.values()) pending.reject(err);
-      waiting.clear();
+      for (const pending of this.waiting.values()) pending.reject(err);
+      this.waiting.clear();
     };
     started.on('error', lost);
     started.on('exit', (code) => lost(new Error(`listing worker exited (${code})`)));
-    worker = started;
+    return started;
   }
-  const current = worker;
-  const id = nextId++;
-  // Referenced only while a request is out: an idle lister never keeps the process alive.
-  if (waiting.size === 0) current.ref();
-  return new Promise((resolve, reject) => {
-    waiting.set(id, { resolve, reject });
-    current.postMessage({ ...message, id });
-  });
 }
 
-/** The entries of one batch of names: on the worker once it runs, inline (and start it) before. */
+/**
+ * Two threads where there are two cores: lstat's path walk in the kernel is most of a big listing,
+ * and two batches in flight keep both busy while the main thread formats and sends.
+ */
+const threads = Array.from({ length: Math.min(2, availableParallelism()) }, () => new StatThread());
+let inlineBinding: FsBinding | undefined;
+let inlineChecked = false;
+
+/** The entries of one batch of names: on a worker once one runs, inline (and start them) before. */
 function statBatch(prefix: string, names: string[]): Promise<RawEntry[]> {
-  if (workerReady) return request({ op: 'stat', prefix, names }).then((reply) => decode(names, reply.numbers!));
-  if (worker === undefined) request({ op: 'ready' }).catch(() => {});
+  const ready = threads.filter((t) => t.ready);
+  if (ready.length > 0) {
+    const thread = ready.reduce((a, b) => (b.pending < a.pending ? b : a));
+    return thread.request({ op: 'stat', prefix, names }).then((reply) => decode(names, reply.numbers!));
+  }
+  for (const thread of threads) if (!thread.started) thread.request({ op: 'ready' }).catch(() => {});
   if (!inlineChecked) {
     inlineBinding = fsBinding();
     inlineChecked = true;
@@ -159,27 +182,32 @@ function readNames(dir: fs.Dir, batch: number): string[] {
   return names;
 }
 
+/** Batches dispatched ahead of the one being handed out: one per worker. */
+const AHEAD = threads.length;
+
 /**
  * Batches of raw entries of the real folder `folder` (already checked to be inside the root). The
- * next batch is dispatched before the current one is handed out, so the worker runs one batch
- * ahead: at most two batches exist at a time, whatever the folder's size.
+ * next batches are dispatched before the current one is handed out, so the workers run ahead: at
+ * most AHEAD + 1 batches exist at a time, whatever the folder's size.
  */
 export async function* statFolder(folder: string, batch: number): AsyncGenerator<RawEntry[]> {
   const dir = fs.opendirSync(folder, { bufferSize: batch });
   // Names are appended to the folder's path as they are: path.join's normalizing cost more than the lstat's own JavaScript.
   const prefix = folder.endsWith(path.sep) ? folder : folder + path.sep;
-  let ahead: Promise<RawEntry[]> | undefined;
+  const ahead: Promise<RawEntry[]>[] = [];
+  const dispatch = (): void => {
+    const names = readNames(dir, batch);
+    if (names.length > 0) ahead.push(statBatch(prefix, names));
+  };
   try {
-    let names = readNames(dir, batch);
-    ahead = names.length > 0 ? statBatch(prefix, names) : undefined;
-    while (ahead !== undefined) {
-      const entries = await ahead;
-      names = readNames(dir, batch);
-      ahead = names.length > 0 ? statBatch(prefix, names) : undefined;
+    for (let i = 0; i < AHEAD; i++) dispatch();
+    while (ahead.length > 0) {
+      const entries = await ahead.shift()!;
+      dispatch();
       yield entries;
     }
   } finally {
-    ahead?.catch(() => {}); // a consumer that stopped early leaves one batch unanswered
+    for (const batch of ahead) batch.catch(() => {}); // a consumer that stopped early leaves batches unanswered
     dir.closeSync();
   }
 }
