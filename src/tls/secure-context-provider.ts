@@ -71,9 +71,9 @@ export interface TlsOptions {
 
 export class SecureContextProvider {
   private material: CertificateMaterial;
-  /** Null where this Node lacks the hooks: then every scope gets a context of its own. */
-  private readonly binder = TicketBinder.supported() ? new TicketBinder() : null;
-  private shared: tls.SecureContext | undefined;
+  /** Absent where this Node lacks the hooks: then every scope gets a context of its own. */
+  private readonly binder = TicketBinder.supported() ? new TicketBinder() : undefined;
+  private shared: tls.SecureContext;
 
   constructor(material: CertificateMaterial, private readonly options: TlsOptions) {
     this.material = material;
@@ -100,7 +100,7 @@ export class SecureContextProvider {
   /** A fresh TLS scope for one control session (its own tickets and session-ID cache). */
   sessionScope(): TlsSessionScope {
     const sessionCache = createSessionCache();
-    const scope: TlsSessionScope = { secureContext: this.shared!, renewTickets: true, sessionCache, tickets: new Set(), binder: this.binder ?? undefined };
+    const scope: TlsSessionScope = { secureContext: this.shared, renewTickets: true, sessionCache, tickets: new Set(), binder: this.binder };
     if (this.binder) this.binder.adopt(scope, sessionCache);
     else scope.secureContext = this.build(scope);
     return scope;

@@ -1,6 +1,7 @@
-// Tests for the listing worker: batches, one read ahead, symlinks handed back unstat'ed, errors with
-// their errno code, and a consumer that stops early leaving the worker usable.
+// Tests for the listing workers: batches with the same numbers as fs.lstatSync, links reported as
+// links, errors with their errno code, and a consumer that stops early leaving the workers usable.
 import assert from 'node:assert/strict';
+import { lstatSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,22 @@ test('yields every entry in batches, with lstat data; links come back as links',
   assert.equal(entries.get('f7')?.size, 7);
   assert.equal(entries.get('sub')?.kind, 'dir');
   assert.equal(entries.get('link')?.kind, 'symlink');
+});
+
+test('the numbers are those of fs.lstatSync, inline and on the workers alike', async () => {
+  for (let round = 0; round < 2; round++) {
+    for await (const batch of statFolder(dir, 4)) {
+      for (const entry of batch) {
+        const expected = lstatSync(join(dir, entry.name));
+        assert.deepEqual(
+          { size: entry.size, mtimeMs: entry.mtimeMs, mode: entry.mode, dev: entry.dev, ino: entry.ino },
+          { size: expected.size, mtimeMs: expected.mtimeMs, mode: expected.mode, dev: expected.dev, ino: expected.ino },
+          entry.name,
+        );
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the workers are up for the second round
+  }
 });
 
 test('a missing folder rejects with ENOENT', async () => {

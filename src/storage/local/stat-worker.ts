@@ -1,16 +1,16 @@
-// lstat's folder entries on a worker thread, so a big listing uses a second core: the worker stats
-// the next batch while the main thread formats, encrypts and sends the current one (lstat is about
+// lstat's folder entries on worker threads, so a big listing uses the other core: the workers stat
+// the next batches while the main thread formats, encrypts and sends the current one (lstat is about
 // 85% of a 50,000-entry LIST when done inline). The main thread reads the names (opendir, a batch at
-// a time) and stats inline only until the worker has started, so the first listing of a process does
-// not wait for it. One worker serves every session, in turn; it lstat's names inside a folder whose
-// real path the resolver already checked, and never follows a link (links come back as links, for
+// a time) and stats inline only until a worker has started, so the first listing of a process does
+// not wait for it. The workers serve every session, in turn; they lstat names inside a folder whose
+// real path the resolver already checked, and never follow a link (a link is reported as a link, for
 // the main thread's careful treatment).
 import fs from 'node:fs';
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-/** One entry as the worker reports it; `kind` is 'symlink' for links, which carry no stats. */
+/** One entry's lstat data; for a link (`kind` 'symlink') the main thread looks further itself. */
 export interface RawEntry {
   name: string;
   kind: 'file' | 'dir' | 'symlink' | 'other';
@@ -43,7 +43,10 @@ function fsBinding(): FsBinding | undefined {
   }
 }
 
-/** lstat each of `names` in `prefix` into `numbers` (FIELDS per entry, kind -1 when it vanished). */
+/**
+ * lstat each of `names` in `prefix` into `numbers` (FIELDS per entry, kind VANISHED when it is gone).
+ * Written with the literals 6 and -1: the worker gets this function's source text, not the constants.
+ */
 function statNames(files: typeof fs, binding: FsBinding | undefined, prefix: string, names: string[], numbers: Float64Array): void {
   const { S_IFMT, S_IFREG, S_IFDIR, S_IFLNK } = files.constants;
   for (let i = 0, at = 0; i < names.length; i++, at += 6) {
