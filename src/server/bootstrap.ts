@@ -19,6 +19,7 @@ import { checkCertificate, type CertificateFinding } from '../tls/certificate-ch
 import { generateSelfSignedCertificate, writeCertificateFiles } from '../tls/certificate-generate.js';
 import { inspectCertificate } from '../tls/certificate-inspect.js';
 import { keyFilePermissionWarning, loadCertificateMaterial, type CertificateMaterial } from '../tls/certificate-load.js';
+import { startListingThreads } from '../storage/local/stat-worker.js';
 import { SecureContextProvider } from '../tls/secure-context-provider.js';
 import { FtpServer, type ListeningAddresses } from './ftp-server.js';
 
@@ -170,6 +171,7 @@ export async function startFerry(configFile: string, options: StartOptions = {})
     }
     throw err;
   }
+  startListingThreads();
 
   const apply = async (next: FerryConfig) => {
     const setup = await loadTls(next, loaded.baseDir, paths, print);

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { lstatSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { statFolder } from './stat-worker.js';
+import { readyListingThreads, startListingThreads, statFolder } from './stat-worker.js';
 
 let dir: string;
 before(async () => {
@@ -79,4 +79,10 @@ test('entries stat-ed inline (while the worker starts) and on the worker are the
   await new Promise((resolve) => setTimeout(resolve, 200)); // the worker is up by now
   assert.equal(await listing(), first);
   assert.equal(first.split('\n').length, 27);
+});
+
+test('startListingThreads brings up every thread (one per core, at most two)', async () => {
+  startListingThreads();
+  for (let i = 0; i < 100 && readyListingThreads() < Math.min(2, availableParallelism()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(readyListingThreads(), Math.min(2, availableParallelism()));
 });
