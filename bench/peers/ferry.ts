@@ -38,7 +38,7 @@ export class FerryPeer implements BenchServer {
   start(variant: Variant): Promise<RunningServer> {
     const ctx = this.ctx!;
     const port = variant === 'tls' ? PORTS.ferry.tls : PORTS.ferry.plain;
-    const profile = ctx.cpuProfileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${ctx.cpuProfileDir}` } : {};
+    const profile = ctx.cpuProfileDir ? { FERRY_NODE_FLAGS: `--cpu-prof --cpu-prof-dir=${ctx.cpuProfileDir}` } : {};
     return launch('ferry', variant, port, path.join(REPO_DIR, 'bin/ferry'), ['serve', '-c', this.configFile(variant)], {
       cwd: REPO_DIR,
       logFile: path.join(ctx.logDir, `ferry-${variant}.log`),
