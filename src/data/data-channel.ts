@@ -8,7 +8,7 @@ import { FerryError } from '../errors/ferry-error.js';
 import { secureServerSocket, type TlsSessionScope } from '../tls/secure-context-provider.js';
 import { sameAddress } from './address.js';
 import type { PassivePortPool } from './passive-port-pool.js';
-import type { ReadHooks } from './receive-file.js';
+import type { ReadHooks, ReadTargets } from './receive-file.js';
 
 export interface DataChannelOptions {
   pool: PassivePortPool;
@@ -28,10 +28,10 @@ export interface OpenOptions {
   /** Refuse a protected connection that does not resume a TLS session. */
   requireSessionReuse: boolean;
   /**
-   * Read a plain connection straight into these buffers (uploads). Ignored under TLS, which reads
-   * the socket itself; the caller then gets 'data' events as usual.
+   * Read the connection straight into these buffers (uploads): through `plain` or, under TLS,
+   * `tls`. Where this Node cannot, the caller gets 'data' events as usual.
    */
-  onread?: ReadHooks;
+  onread?: ReadTargets;
   signal: AbortSignal;
 }
 
@@ -94,10 +94,10 @@ export class DataChannel {
         publicMessage: "Use PORT, EPRT, PASV or EPSV first",
       });
     }
-    const onread = options.tlsScope ? undefined : options.onread;
-    const raw = await withAbort(pending.kind === 'passive' ? pending.socket : this.connectActive(pending.host, pending.port, onread), options.signal);
+    const plain = options.tlsScope ? undefined : options.onread?.plain;
+    const raw = await withAbort(pending.kind === 'passive' ? pending.socket : this.connectActive(pending.host, pending.port, plain), options.signal);
     if (options.tlsScope) return this.secure(raw, options);
-    return onread && pending.kind === 'passive' ? readingInto(raw, onread) : raw;
+    return plain && pending.kind === 'passive' ? readingInto(raw, plain) : raw;
   }
 
   /** Drop any prepared connection (new PASV/PORT, REIN, session end). */
@@ -134,6 +134,7 @@ export class DataChannel {
 
   private secure(raw: net.Socket, options: OpenOptions): Promise<net.Socket> {
     const secure = secureServerSocket(raw, options.tlsScope!);
+    if (options.onread) tlsReadingInto(secure, options.onread.tls);
     return new Promise<net.Socket>((resolve, reject) => {
       const timer = setTimeout(() => secure.destroy(new Error('TLS handshake on the data connection timed out')), this.options.connectTimeoutMs);
       const fail = (err: Error) => {
@@ -182,6 +183,28 @@ export function readingInto(accepted: net.Socket, onread: ReadHooks): net.Socket
   const socket = new net.Socket({ handle, onread } as net.SocketConstructorOpts);
   socket.on('error', () => {}); // reported through the transfer pipeline
   return socket;
+}
+
+/**
+ * Have a TLS socket hand its decrypted bytes to `onread` instead of emitting them as 'data'. Node
+ * takes `onread` only for a TLS socket it connects itself, so this sets what net.Socket's constructor
+ * sets for that option (its three symbol-keyed fields) and points the TLS layer at the first buffer,
+ * before the handshake, so no byte of the upload goes the other way. Where this Node lacks any of
+ * that, the socket stays as it is (false) and is read through 'data' events.
+ */
+export function tlsReadingInto(socket: tls.TLSSocket, onread: ReadHooks): boolean {
+  const handle = (socket as unknown as { _handle: { useUserBuffer?: (buffer: Uint8Array) => void } | null })._handle;
+  const field = (name: string): symbol | undefined => Object.getOwnPropertySymbols(socket).find((symbol) => symbol.description === name);
+  const [kBuffer, kBufferCb, kBufferGen] = [field('kBuffer'), field('kBufferCb'), field('kBufferGen')];
+  if (typeof handle?.useUserBuffer !== 'function' || !kBuffer || !kBufferCb || !kBufferGen) return false;
+  const fields = socket as unknown as Record<symbol, unknown>;
+  if (fields[kBuffer] != null || fields[kBufferCb] != null || fields[kBufferGen] != null) return false;
+  const first = onread.buffer();
+  fields[kBuffer] = first;
+  fields[kBufferCb] = onread.callback;
+  fields[kBufferGen] = onread.buffer;
+  handle.useUserBuffer(first);
+  return true;
 }
 
 function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
+import tls from 'node:tls';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventEmitter } from 'node:events';
 import { describe, test } from 'node:test';
 import { acquireTransferBuffer, releaseTransferBuffer } from '../storage/buffer-pool.js';
-import { readingInto } from './data-channel.js';
+import { generateSelfSignedCertificate } from '../tls/certificate-generate.js';
+import { readingInto, tlsReadingInto } from './data-channel.js';
 import { UploadReceiver } from './receive-file.js';
 
 const MiB = 1024 * 1024;
@@ -36,6 +38,27 @@ async function connection(send: (client: net.Socket) => void): Promise<{ accepte
   return { accepted: socket, close: () => client.destroy() };
 }
 
+/**
+ * A loopback TLS connection whose server side is made as Ferry makes it (a TLSSocket around the
+ * accepted socket, set up by `setup` before the handshake); `send` runs on the client once secure.
+ */
+async function tlsConnection(setup: (socket: tls.TLSSocket) => void, send: (client: tls.TLSSocket, tcp: net.Socket) => void): Promise<tls.TLSSocket> {
+  const { certPem, keyPem } = await (certificate ??= generateSelfSignedCertificate());
+  const context = tls.createSecureContext({ cert: certPem, key: keyPem });
+  const server = net.createServer({ pauseOnConnect: true });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+  const tcp = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+  tcp.on('error', () => {});
+  const client = tls.connect({ socket: tcp, rejectUnauthorized: false }, () => send(client, tcp));
+  client.on('error', () => {});
+  const socket = new tls.TLSSocket(await accepted, { isServer: true, secureContext: context });
+  server.close();
+  setup(socket);
+  return socket;
+}
+let certificate: ReturnType<typeof generateSelfSignedCertificate> | undefined;
+
 describe('UploadReceiver', () => {
   test('a stream of odd chunks (TLS, ASCII) arrives whole, in chunks of at most 1 MiB', async () => {
     const data = randomBytes(3 * MiB + 12345);
@@ -56,9 +79,9 @@ describe('UploadReceiver', () => {
       const { accepted } = await connection((client) => client.end(data));
       const receiver = new UploadReceiver();
       let reads = 0;
-      const callback = receiver.onread.callback;
-      receiver.onread.callback = (bytes, buf) => (reads++, callback(bytes, buf));
-      const socket = readingInto(accepted, receiver.onread);
+      const callback = receiver.onread.plain.callback;
+      receiver.onread.plain.callback = (bytes, buf) => (reads++, callback(bytes, buf));
+      const socket = readingInto(accepted, receiver.onread.plain);
       assert.notEqual(socket, accepted, 'this Node lets Ferry read data connections into its own buffers');
       let dataEvents = 0;
       socket.on('data', () => dataEvents++);
@@ -74,12 +97,53 @@ describe('UploadReceiver', () => {
     }
   });
 
+  test('a TLS connection decrypts straight into the buffers, with a slow writer and a fast one', async () => {
+    for (const delayMs of [15, 0]) {
+      const data = randomBytes(5 * MiB + 4321);
+      const receiver = new UploadReceiver();
+      let reads = 0;
+      const callback = receiver.onread.tls.callback;
+      receiver.onread.tls.callback = (bytes, buf) => (reads++, callback(bytes, buf));
+      let hooked = false;
+      // Many small writes: many records, so records decrypted after a pause land in the spill buffer.
+      const socket = await tlsConnection(
+        (server) => (hooked = tlsReadingInto(server, receiver.onread.tls)),
+        (client) => {
+          for (let at = 0; at < data.length; at += 40_000) client.write(data.subarray(at, at + 40_000));
+          client.end();
+        },
+      );
+      assert.ok(hooked, 'this Node lets Ferry read TLS data connections into its own buffers');
+      let dataEvents = 0;
+      socket.on('data', () => dataEvents++);
+      receiver.attach(socket, socket, new AbortController().signal);
+      const got = await drain(receiver, delayMs);
+      socket.destroy();
+      assert.equal(got.hash, sha256(data));
+      assert.equal(got.bytes, data.length);
+      assert.ok(reads >= data.length / (16 * 1024), `${reads} records`);
+      assert.equal(dataEvents, 0);
+      assert.ok(got.sizes.every((n) => n > 0 && n <= MiB), `chunk sizes ${got.sizes.join(',')}`);
+    }
+  });
+
+  test('a reset TLS connection fails the upload', async () => {
+    const receiver = new UploadReceiver();
+    const socket = await tlsConnection(
+      (server) => tlsReadingInto(server, receiver.onread.tls),
+      (client, tcp) => client.write(randomBytes(200_000), () => setTimeout(() => tcp.resetAndDestroy(), 20)),
+    );
+    receiver.attach(socket, socket, new AbortController().signal);
+    await assert.rejects(drain(receiver));
+    socket.destroy();
+  });
+
   test('a reset connection fails the upload, even where libuv reports it as an end of file', async () => {
     for (let round = 0; round < 5; round++) {
       const { accepted } = await connection((client) => client.write(randomBytes(300_000), () => client.resetAndDestroy()));
       const receiver = new UploadReceiver();
       await sleep(50); // the data and the reset are both waiting when reading starts
-      const socket = readingInto(accepted, receiver.onread);
+      const socket = readingInto(accepted, receiver.onread.plain);
       receiver.attach(socket, socket, new AbortController().signal);
       await assert.rejects(drain(receiver), (err: NodeJS.ErrnoException) => err.code === 'ECONNRESET');
       socket.destroy();
@@ -89,7 +153,7 @@ describe('UploadReceiver', () => {
   test('an abort rejects the waiting writer with its reason', async () => {
     const { accepted, close } = await connection((client) => client.write(randomBytes(1000)));
     const receiver = new UploadReceiver();
-    const socket = readingInto(accepted, receiver.onread);
+    const socket = readingInto(accepted, receiver.onread.plain);
     const controller = new AbortController();
     receiver.attach(socket, socket, controller.signal);
     const draining = drain(receiver);

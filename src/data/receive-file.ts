@@ -1,9 +1,10 @@
 // Uploads: the data connection's bytes are gathered into two pooled 1 MiB buffers that take turns, one
-// filling from the network while storage writes the other. A plain binary connection reads straight
-// into them through Node's `onread` hooks (DataChannel.open): reads of up to 1 MiB instead of libuv's
-// 64 KiB into fresh memory. Fewer, larger reads also mean fewer loopback ACK rounds in the kernel;
-// together about half the server CPU per GiB (BENCHMARKS.md). TLS and ASCII streams copy their
-// chunks in, so storage still writes in large pieces.
+// filling from the network while storage writes the other. A binary connection reads straight into
+// them through Node's `onread` hooks (DataChannel.open). Plain: reads of up to 1 MiB instead of
+// libuv's 64 KiB into fresh memory, and fewer loopback ACK rounds in the kernel; together about half
+// the server CPU per GiB (BENCHMARKS.md). TLS: each decrypted record lands in place, not in a fresh
+// 16 KiB buffer that is then copied. ASCII streams (and a Node without the hooks) copy their chunks
+// in, so storage still writes in large pieces.
 import type { Readable } from 'node:stream';
 import { FerryError } from '../errors/ferry-error.js';
 import { acquireTransferBuffer, releaseTransferBuffer } from '../storage/buffer-pool.js';
@@ -17,6 +18,22 @@ export interface ReadHooks {
   /** `bytes` landed at the start of the last `buffer()`; false pauses reading. */
   callback(bytes: number, buf: Uint8Array): boolean;
 }
+
+/**
+ * Hooks for each kind of data connection. A TLS socket keeps handing over the records it already
+ * decrypted after its reader said stop, so its hooks never point into a buffer the writer may hold.
+ */
+export interface ReadTargets {
+  plain: ReadHooks;
+  tls: ReadHooks;
+}
+
+/**
+ * Where a TLS record goes while the filling buffer is full (or earlier overflow still waits): it is
+ * copied out (into `overflow`) before the callback returns, so one buffer serves every upload.
+ * Node decrypts at most 16 KiB per call.
+ */
+const SPILL = Buffer.allocUnsafe(16 * 1024);
 
 type Waiter = { resolve(result: IteratorResult<Uint8Array>): void; reject(err: unknown): void };
 
@@ -35,8 +52,8 @@ export class UploadReceiver implements AsyncIterable<Uint8Array> {
   private waiter: Waiter | undefined;
   private source: Readable | undefined;
   private paused = false;
-  /** Copy mode: the part of a chunk that did not fit while both buffers were busy. */
-  private rest: Buffer | undefined;
+  /** Bytes that did not fit while both buffers were busy, in order: copied in once one is free. */
+  private overflow: Buffer[] = [];
   private ended = false;
   private closed = false;
   private failure: unknown;
@@ -44,13 +61,26 @@ export class UploadReceiver implements AsyncIterable<Uint8Array> {
   private finished = false;
   private released = false;
 
-  readonly onread: ReadHooks = {
-    // While reading is paused on a full buffer, the next read goes to the other one: the writer gives
-    // it back before reading resumes.
-    buffer: () => (this.filled === this.current.length ? this.buffer(this.filling === 0 ? 1 : 0) : this.current.subarray(this.filled)),
-    callback: (bytes) => {
-      this.filled += bytes;
-      return this.landed();
+  readonly onread: ReadTargets = {
+    plain: {
+      // While reading is paused on a full buffer, the next read goes to the other one: the writer
+      // gives it back before reading resumes, and a plain socket reads nothing until then.
+      buffer: () => (this.filled === this.current.length ? this.buffer(this.filling === 0 ? 1 : 0) : this.current.subarray(this.filled)),
+      callback: (bytes) => {
+        this.filled += bytes;
+        return this.landed();
+      },
+    },
+    tls: {
+      buffer: () => (this.filled < this.current.length && this.overflow.length === 0 ? this.current.subarray(this.filled) : SPILL),
+      callback: (bytes, buf) => {
+        if (buf !== SPILL) {
+          this.filled += bytes;
+          return this.landed();
+        }
+        this.absorb(SPILL.subarray(0, bytes), true);
+        return !this.paused;
+      },
     },
   };
 
@@ -107,11 +137,9 @@ export class UploadReceiver implements AsyncIterable<Uint8Array> {
     }
     if (this.filled > 0 && (this.ended || this.filled === this.current.length)) {
       const chunk = this.take();
-      if (this.rest !== undefined) {
-        const rest = this.rest;
-        this.rest = undefined;
-        this.absorb(rest);
-      }
+      const waiting = this.overflow;
+      this.overflow = [];
+      for (const piece of waiting) this.absorb(piece, false);
       if (this.paused && this.filled < this.current.length) {
         this.paused = false;
         this.source?.resume();
@@ -126,11 +154,15 @@ export class UploadReceiver implements AsyncIterable<Uint8Array> {
     return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
   }
 
-  /** Copy mode: a chunk from 'data'. */
-  private absorb(chunk: Buffer): void {
+  /**
+   * Copy `chunk` in: a 'data' chunk, a TLS record that landed in SPILL (`transient`: copied before
+   * it is kept), or overflow. What does not fit waits in `overflow`, and reading pauses.
+   */
+  private absorb(chunk: Buffer, transient = false): void {
     for (let offset = 0; offset < chunk.length; ) {
-      if (this.filled === this.current.length) {
-        this.rest = chunk.subarray(offset);
+      if (this.filled === this.current.length || this.overflow.length > 0) {
+        const rest = chunk.subarray(offset);
+        this.overflow.push(transient ? Buffer.from(rest) : rest);
         this.paused = true;
         this.source?.pause();
         return;

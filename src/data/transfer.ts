@@ -8,7 +8,7 @@ import { errorToReply } from '../protocol/error-to-reply.js';
 import { Reply } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
 import { dataRequirement, sessionReuseRequired } from '../session/tls-policy.js';
-import type { ReadHooks } from './receive-file.js';
+import type { ReadTargets } from './receive-file.js';
 
 export interface TransferSpec {
   verb: string;
@@ -22,8 +22,8 @@ export interface TransferSpec {
    * connection. No counting stage is needed on the hot path: STAT reads the socket's counters.
    */
   body(socket: Socket, signal: AbortSignal): Promise<number>;
-  /** Uploads: read a plain data connection into these buffers (see DataChannel.open). */
-  onread?: ReadHooks;
+  /** Uploads: read the data connection into these buffers (see DataChannel.open). */
+  onread?: ReadTargets;
   /** Text of the final 226 reply. */
   doneText?: string;
 }
