@@ -101,6 +101,7 @@ describe('UploadReceiver', () => {
     for (const delayMs of [15, 0]) {
       const data = randomBytes(5 * MiB + 4321);
       const receiver = new UploadReceiver();
+      assert.ok(receiver.onread.tls.buffer().length < MiB, 'no pooled buffer is taken before bytes arrive');
       let reads = 0;
       const callback = receiver.onread.tls.callback;
       receiver.onread.tls.callback = (bytes, buf) => (reads++, callback(bytes, buf));

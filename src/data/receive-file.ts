@@ -72,7 +72,12 @@ export class UploadReceiver implements AsyncIterable<Uint8Array> {
       },
     },
     tls: {
-      buffer: () => (this.filled < this.current.length && this.overflow.length === 0 ? this.current.subarray(this.filled) : SPILL),
+      // The first record goes to SPILL too: the pooled buffers are taken when bytes arrive, not when
+      // the handshake starts (a data connection that fails it holds none).
+      buffer: () => {
+        const current = this.buffers[this.filling];
+        return current !== undefined && this.filled < current.length && this.overflow.length === 0 ? current.subarray(this.filled) : SPILL;
+      },
       callback: (bytes, buf) => {
         if (buf !== SPILL) {
           this.filled += bytes;
