@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     'TLS ciphers are each server\'s default: Ferry prefers AES-128-GCM, ProFTPD negotiates TLS_AES_256_GCM_SHA384 with curl (its TLS log), vsftpd keeps OpenSSL\'s default TLS 1.3 suites; the machine-limits line gives both speeds.',
     'Big-file and listing times run from the transfer command to the final reply (curl time_total - time_pretransfer): curl 7.88 stalls 0.2–1.5 s on its own before RETR/STOR/LIST on TLS data connections, and login is not what these rows measure.',
     'Uploads: right before each one the bench writes and deletes a scratch file of the same size. This VM hands memory freed a few seconds earlier back to its host (free page reporting), and the first touch then costs about 1.5 CPU s per GiB in whichever process makes it; without the warm-up, a server\'s upload figure depended on how long ago the previous upload was deleted.',
-    'Every run of every scenario starts a fresh server instance (memory figures never inherit an earlier heap), and the runs interleave the three servers.',
+    'Every run of every scenario starts a fresh server instance (memory figures never inherit an earlier heap), and the runs interleave the three servers. Ferry starts its two listing worker threads with itself (about 8 MiB each, in its fresh-start RSS), so even the first listing of a fresh instance runs on them; the rest of a fresh Node process\'s first listing is still slower than its later ones (MLSD, measured second, shows the warm figure).',
     'Server CPU is counted with a cgroup per server (cpuacct) where the kernel offers one (else from /proc), so the exited per-session processes of vsftpd and ProFTPD are included.',
   );
   const result: BenchResult = {

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { delay, killTree, runCommand, spawnTracked } from '../lib/child-processes.js';
 import { BENCH_DIR, REPO_DIR } from '../plan.js';
+import { readingInto } from '../../src/data/data-channel.js';
 import { summarize, type Summary } from '../lib/summary.js';
 import type { BenchCertificate } from '../lib/certificate.js';
 
@@ -29,20 +30,33 @@ async function opensslSpeed(cipher: 'aes-128-gcm' | 'aes-256-gcm'): Promise<numb
   return match ? (Number(match[1]) * 1000) / 1e6 : undefined;
 }
 
-/** Receive `bytes` from a sender child process over loopback; returns MB/s from first to last byte. */
+/**
+ * Receive `bytes` from a sender child process over loopback; returns MB/s from first to last byte.
+ * A plain stream is read into one reused 1 MiB buffer, as Ferry reads uploads (a fresh 64 KiB buffer
+ * per read made this figure depend on the bench process's own garbage collection).
+ */
 async function streamOnce(bytes: number, secure: BenchCertificate | undefined): Promise<number> {
   const options = secure ? { cert: await readFile(secure.certFile), key: await readFile(secure.keyFile) } : undefined;
-  const server = options ? tls.createServer(options) : net.createServer();
+  const server = options ? tls.createServer(options) : net.createServer({ pauseOnConnect: true });
   let received = 0;
   let firstByteAt = 0;
   const done = new Promise<number>((resolve) => {
-    server.on(options ? 'secureConnection' : 'connection', (socket: net.Socket) => {
-      socket.on('data', (chunk: Buffer) => {
-        if (received === 0) firstByteAt = performance.now();
-        received += chunk.length;
-        if (received >= bytes) resolve(performance.now());
-      });
+    const count = (n: number): void => {
+      if (received === 0) firstByteAt = performance.now();
+      received += n;
+      if (received >= bytes) resolve(performance.now());
+    };
+    server.on(options ? 'secureConnection' : 'connection', (accepted: net.Socket) => {
+      accepted.on('error', () => {});
+      if (options) {
+        accepted.on('data', (chunk: Buffer) => count(chunk.length));
+        return;
+      }
+      const buffer = Buffer.allocUnsafe(1024 * 1024);
+      const socket = readingInto(accepted, { buffer: () => buffer, callback: (n) => (count(n), true) });
       socket.on('error', () => {});
+      if (socket === accepted) socket.on('data', (chunk: Buffer) => count(chunk.length));
+      socket.resume();
     });
   });
   server.listen(0, '127.0.0.1');
