@@ -15,11 +15,11 @@ import type { FerryConfig } from '../config/schema.js';
 import { FerryError } from '../errors/ferry-error.js';
 import { createLogger } from '../log/logger.js';
 import { XferlogWriter } from '../log/xferlog.js';
+import { startListingThreads } from '../storage/local/stat-worker.js';
 import { checkCertificate, type CertificateFinding } from '../tls/certificate-check.js';
 import { generateSelfSignedCertificate, writeCertificateFiles } from '../tls/certificate-generate.js';
 import { inspectCertificate } from '../tls/certificate-inspect.js';
 import { keyFilePermissionWarning, loadCertificateMaterial, type CertificateMaterial } from '../tls/certificate-load.js';
-import { startListingThreads } from '../storage/local/stat-worker.js';
 import { SecureContextProvider } from '../tls/secure-context-provider.js';
 import { FtpServer, type ListeningAddresses } from './ftp-server.js';
 
