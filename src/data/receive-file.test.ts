@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { acquireTransferBuffer, releaseTransferBuffer } from '../storage/buffer-pool.js';
 import { generateSelfSignedCertificate } from '../tls/certificate-generate.js';
 import { readingInto, tlsReadingInto } from './data-channel.js';
-import { UploadReceiver } from './receive-file.js';
+import { UploadReceiver, type ReadHooks } from './receive-file.js';
 
 const MiB = 1024 * 1024;
 const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
@@ -24,6 +24,24 @@ async function drain(receiver: UploadReceiver, delayMs = 0): Promise<{ hash: str
     if (delayMs > 0) await sleep(delayMs);
   }
   return { hash: hash.digest('hex'), bytes: sizes.reduce((a, b) => a + b, 0), sizes };
+}
+
+/** Count the reads that go through `hooks` (wrap them before a socket is set up with them). */
+function countReads(hooks: ReadHooks): { readonly count: number } {
+  const counter = { count: 0 };
+  const callback = hooks.callback;
+  hooks.callback = (bytes, buf) => (counter.count++, callback(bytes, buf));
+  return counter;
+}
+
+/** The whole upload from `socket` through `receiver`, and how many 'data' events the socket emitted meanwhile. */
+async function receive(receiver: UploadReceiver, socket: net.Socket, delayMs: number): Promise<Awaited<ReturnType<typeof drain>> & { dataEvents: number }> {
+  let dataEvents = 0;
+  socket.on('data', () => dataEvents++);
+  receiver.attach(socket, socket, new AbortController().signal);
+  const got = await drain(receiver, delayMs);
+  socket.destroy();
+  return { ...got, dataEvents };
 }
 
 /** A loopback connection: `send` runs on the client side; the server side is accepted paused, like a passive data connection. */
@@ -78,22 +96,16 @@ describe('UploadReceiver', () => {
       const data = randomBytes(6 * MiB + 777);
       const { accepted } = await connection((client) => client.end(data));
       const receiver = new UploadReceiver();
-      let reads = 0;
-      const callback = receiver.onread.plain.callback;
-      receiver.onread.plain.callback = (bytes, buf) => (reads++, callback(bytes, buf));
+      const reads = countReads(receiver.onread.plain);
       const socket = readingInto(accepted, receiver.onread.plain);
       assert.notEqual(socket, accepted, 'this Node lets Ferry read data connections into its own buffers');
-      let dataEvents = 0;
-      socket.on('data', () => dataEvents++);
-      receiver.attach(socket, socket, new AbortController().signal);
-      const got = await drain(receiver, delayMs);
-      socket.destroy();
+      const got = await receive(receiver, socket, delayMs);
       assert.equal(got.hash, sha256(data));
       assert.equal(got.bytes, data.length);
-      assert.ok(reads > 0);
-      assert.equal(dataEvents, 0);
+      assert.ok(reads.count > 0);
+      assert.equal(got.dataEvents, 0);
       // Large reads, not libuv's 64 KiB: the whole upload in far fewer reads than 64 KiB pieces.
-      assert.ok(reads < data.length / (64 * 1024), `${reads} reads`);
+      assert.ok(reads.count < data.length / (64 * 1024), `${reads.count} reads`);
     }
   });
 
@@ -102,9 +114,7 @@ describe('UploadReceiver', () => {
       const data = randomBytes(5 * MiB + 4321);
       const receiver = new UploadReceiver();
       assert.ok(receiver.onread.tls.buffer().length < MiB, 'no pooled buffer is taken before bytes arrive');
-      let reads = 0;
-      const callback = receiver.onread.tls.callback;
-      receiver.onread.tls.callback = (bytes, buf) => (reads++, callback(bytes, buf));
+      const reads = countReads(receiver.onread.tls);
       let hooked = false;
       // Many small writes: many records, so records decrypted after a pause land in the spill buffer.
       const socket = await tlsConnection(
@@ -115,15 +125,11 @@ describe('UploadReceiver', () => {
         },
       );
       assert.ok(hooked, 'this Node lets Ferry read TLS data connections into its own buffers');
-      let dataEvents = 0;
-      socket.on('data', () => dataEvents++);
-      receiver.attach(socket, socket, new AbortController().signal);
-      const got = await drain(receiver, delayMs);
-      socket.destroy();
+      const got = await receive(receiver, socket, delayMs);
       assert.equal(got.hash, sha256(data));
       assert.equal(got.bytes, data.length);
-      assert.ok(reads >= data.length / (16 * 1024), `${reads} records`);
-      assert.equal(dataEvents, 0);
+      assert.ok(reads.count >= data.length / (16 * 1024), `${reads.count} records`);
+      assert.equal(got.dataEvents, 0);
       assert.ok(got.sizes.every((n) => n > 0 && n <= MiB), `chunk sizes ${got.sizes.join(',')}`);
     }
   });
