@@ -48,13 +48,8 @@ async function streamOnce(bytes: number, secure: BenchCertificate | undefined): 
     };
     server.on(options ? 'secureConnection' : 'connection', (accepted: net.Socket) => {
       accepted.on('error', () => {});
-      if (options) {
-        accepted.on('data', (chunk: Buffer) => count(chunk.length));
-        return;
-      }
       const buffer = Buffer.allocUnsafe(1024 * 1024);
-      const socket = readingInto(accepted, { buffer: () => buffer, callback: (n) => (count(n), true) });
-      socket.on('error', () => {});
+      const socket = options ? accepted : readingInto(accepted, { buffer: () => buffer, callback: (n) => (count(n), true) });
       if (socket === accepted) socket.on('data', (chunk: Buffer) => count(chunk.length));
       socket.resume();
     });

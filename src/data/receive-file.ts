@@ -142,9 +142,11 @@ export class UploadReceiver implements AsyncIterable<Uint8Array> {
     }
     if (this.filled > 0 && (this.ended || this.filled === this.current.length)) {
       const chunk = this.take();
-      const waiting = this.overflow;
-      this.overflow = [];
-      for (const piece of waiting) this.absorb(piece, false);
+      if (this.overflow.length > 0) {
+        const waiting = this.overflow;
+        this.overflow = [];
+        for (const piece of waiting) this.absorb(piece, false);
+      }
       if (this.paused && this.filled < this.current.length) {
         this.paused = false;
         this.source?.resume();
