@@ -4,8 +4,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { runTransfer } from '../data/transfer.js';
 import { FerryError } from '../errors/ferry-error.js';
-import { formatListLine, parseListArgument } from '../listing/list-format.js';
-import { formatFacts } from '../listing/mlsx-facts.js';
+import { createLineFormatter, lineEntryOf, type LineFormat, type LineFormatter } from '../listing/line-format.js';
+import { parseListArgument } from '../listing/list-format.js';
+import { formatFacts, mlsdFormat } from '../listing/mlsx-facts.js';
 import { Reply } from '../protocol/reply-codes.js';
 import { quotePath } from '../protocol/reply-format.js';
 import type { FileStat, Storage } from '../storage/storage.js';
@@ -23,25 +24,45 @@ async function* entriesOf(storage: Storage, path: VirtualPath, stat: FileStat): 
   yield* storage.list(path);
 }
 
-/** Formats entry batches into ~64 KiB buffers: one write per buffer, not per entry. Counts the bytes. */
-async function* listingBuffers(header: string, batches: AsyncIterable<FileStat[]>, format: (entry: FileStat) => string, count: { bytes: number }): AsyncGenerator<Buffer> {
-  let pending = header;
-  const take = (): Buffer => {
-    const chunk = Buffer.from(pending, 'utf8');
-    count.bytes += chunk.length;
-    pending = '';
-    return chunk;
-  };
+/** Formats entry batches into ~64 KiB buffers: one write per buffer, not per entry. */
+async function* formatted(batches: AsyncIterable<FileStat[]>, line: LineFormatter): AsyncGenerator<Uint8Array> {
+  let pending = '';
   for await (const batch of batches) {
-    for (const entry of batch) pending += format(entry);
-    if (pending.length >= BATCH_BYTES) yield take();
+    for (const entry of batch) pending += `${line(lineEntryOf(entry))}\r\n`;
+    if (pending.length >= BATCH_BYTES) {
+      yield Buffer.from(pending, 'utf8');
+      pending = '';
+    }
   }
-  if (pending) yield take();
+  if (pending) yield Buffer.from(pending, 'utf8');
 }
 
-/** Send the entries of `path` (or the file itself), one formatted line each, after an optional header line. */
-async function sendListing(ctx: LoggedInContext, verb: string, path: VirtualPath, format: (entry: FileStat) => string, header?: (stat: FileStat) => string): Promise<void> {
-  const stat = await ctx.storage.stat(path);
+/** The chunks, the header sent with the first of them (one write for a small listing); counts the bytes. */
+async function* withHeader(header: string, chunks: AsyncIterable<Uint8Array>, count: { bytes: number }): AsyncGenerator<Uint8Array> {
+  let first: Uint8Array | undefined = header ? Buffer.from(header, 'utf8') : undefined;
+  for await (let chunk of chunks) {
+    if (first) {
+      chunk = Buffer.concat([first, chunk]);
+      first = undefined;
+    }
+    count.bytes += chunk.byteLength;
+    yield chunk;
+  }
+  if (first) {
+    count.bytes += first.byteLength;
+    yield first;
+  }
+}
+
+/**
+ * Send the lines of `path`'s entries (or of the file itself) in `format`, after an optional header
+ * line. A folder's lines come from the backend when it formats them itself (the local one, on its
+ * listing threads), else from its entries.
+ */
+async function sendListing(ctx: LoggedInContext, verb: string, path: VirtualPath, format: LineFormat, header?: (stat: FileStat, line: LineFormatter) => string): Promise<void> {
+  const { storage } = ctx;
+  const stat = await storage.stat(path);
+  const line = createLineFormatter(format);
   await runTransfer(ctx.session, {
     verb,
     path,
@@ -49,7 +70,8 @@ async function sendListing(ctx: LoggedInContext, verb: string, path: VirtualPath
     openingText: `Opening ${ctx.session.type === 'A' ? 'ASCII' : 'BINARY'} mode data connection for ${verb} ${path}`,
     async body(socket, signal) {
       const count = { bytes: 0 };
-      await pipeline(Readable.from(listingBuffers(header?.(stat) ?? '', entriesOf(ctx.storage, path, stat), format, count)), socket, { signal });
+      const lines = stat.type === 'dir' && storage.listLines ? storage.listLines(path, format) : formatted(entriesOf(storage, path, stat), line);
+      await pipeline(Readable.from(withHeader(header?.(stat, line) ?? '', lines, count)), socket, { signal });
       return count.bytes;
     },
   });
@@ -91,9 +113,7 @@ export const directoryCommands = defineCommands(
     help: 'LIST [path]: directory listing in `ls -l` form',
     handler(ctx) {
       const path = resolveVirtualPath(ctx.session.cwd, parseListArgument(ctx.arg).path);
-      const name = owner(ctx);
-      const now = Date.now();
-      return sendListing(ctx, 'LIST', path, (entry) => formatListLine(entry, name, now));
+      return sendListing(ctx, 'LIST', path, { kind: 'list', owner: owner(ctx), now: Date.now() });
     },
   },
   {
@@ -103,7 +123,7 @@ export const directoryCommands = defineCommands(
     help: 'NLST [path]: names only',
     handler(ctx) {
       const path = resolveVirtualPath(ctx.session.cwd, parseListArgument(ctx.arg).path);
-      return sendListing(ctx, 'NLST', path, (entry) => `${entry.name}\r\n`);
+      return sendListing(ctx, 'NLST', path, { kind: 'nlst' });
     },
   },
   {
@@ -116,14 +136,7 @@ export const directoryCommands = defineCommands(
       const { session, storage, path } = ctx;
       const stat = await storage.stat(path);
       if (stat.type !== 'dir') throw new FerryError('NOT_A_DIRECTORY', 'MLSD of a file', { publicMessage: `${path} is not a directory` });
-      const perms = session.user!.permissions;
-      return sendListing(
-        ctx,
-        'MLSD',
-        path,
-        (entry) => `${formatFacts(entry, entry.name, session.mlstFacts, perms)}\r\n`,
-        (dirStat) => `${formatFacts(dirStat, '.', session.mlstFacts, perms, 'cdir')}\r\n`,
-      );
+      return sendListing(ctx, 'MLSD', path, mlsdFormat(session.mlstFacts, session.user!.permissions), (dirStat, line) => `${line(lineEntryOf(dirStat, '.'), 'cdir')}\r\n`);
     },
   },
   {

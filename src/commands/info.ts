@@ -1,6 +1,6 @@
 // Informational commands (RFC 959 SYST HELP STAT NOOP, RFC 2389 FEAT OPTS, RFC 2640 UTF8, RFC 3659 OPTS MLST).
 // FEAT and HELP are derived from the command table, so they cannot drift from what is implemented.
-import { formatListLine } from '../listing/list-format.js';
+import { createLineFormatter, lineEntryOf } from '../listing/line-format.js';
 import { mlstFeatLine, parseMlstOpts } from '../listing/mlsx-facts.js';
 import { Reply } from '../protocol/reply-codes.js';
 import { resolveVirtualPath } from '../storage/virtual-path.js';
@@ -110,6 +110,7 @@ export function infoCommands(all: () => readonly CommandSpec[]): CommandSpec[] {
         const path = resolveVirtualPath(session.cwd, arg.trim());
         const stat = await session.storage.stat(path);
         const lines = [`Status of ${path}:`];
+        const line = createLineFormatter({ kind: 'list', owner: session.user.name, now: Date.now() });
         if (stat.type === 'dir') {
           listing: for await (const batch of session.storage.list(path)) {
             for (const entry of batch) {
@@ -117,11 +118,11 @@ export function infoCommands(all: () => readonly CommandSpec[]): CommandSpec[] {
                 lines.push('... (listing truncated: use LIST or MLSD)');
                 break listing;
               }
-              lines.push(formatListLine(entry, session.user.name).trimEnd());
+              lines.push(line(lineEntryOf(entry)));
             }
           }
         } else {
-          lines.push(formatListLine(stat, session.user.name).trimEnd());
+          lines.push(line(lineEntryOf(stat)));
         }
         lines.push('End of status');
         reply(Reply.FILE_STATUS, lines);

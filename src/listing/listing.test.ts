@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FileStat } from '../storage/storage.js';
-import { formatListLine, parseListArgument } from './list-format.js';
-import { formatFacts, formatTimeVal, mlstFeatLine, parseMlstOpts, permFact, DEFAULT_MLST_FACTS } from './mlsx-facts.js';
+import { createLineFormatter, lineEntryOf } from './line-format.js';
+import { parseListArgument } from './list-format.js';
+import { formatFacts, formatTimeVal, mlsdFormat, mlstFeatLine, parseMlstOpts, permFact, DEFAULT_MLST_FACTS, MLST_FACTS } from './mlsx-facts.js';
 import { PERMISSION_PRESETS } from '../config/schema.js';
 
 const now = Date.UTC(2026, 10, 25, 12, 0, 0);
 const file: FileStat = { name: 'report.pdf', type: 'file', size: 1234, mtime: new Date(Date.UTC(2026, 10, 20, 8, 5)), mode: 0o644, unique: '801.2a' };
+const formatListLine = (stat: FileStat, owner: string, at: number): string => `${createLineFormatter({ kind: 'list', owner, now: at })(lineEntryOf(stat))}\r\n`;
 const dir: FileStat = { name: 'docs', type: 'dir', size: 4096, mtime: new Date(Date.UTC(2024, 0, 2)), mode: 0o755 };
 
 test('LIST lines in ls -l form: recent files show the time, old ones the year', () => {
@@ -16,7 +18,7 @@ test('LIST lines in ls -l form: recent files show the time, old ones the year', 
   assert.match(formatListLine(link, 'a', now), /^lrwxrwxrwx .* l -> report\.pdf\r\n$/);
 });
 
-test('LIST dates stay right as time passes (formatted dates are reused within a day)', () => {
+test('LIST dates stay right as time passes (a formatter reuses dates by minute)', () => {
   const day = 24 * 3600 * 1000;
   const at = (mtime: number, when: number): string => / (\w{3} [ \d]\d (?:\d\d:\d\d| \d{4})) /.exec(formatListLine({ ...file, mtime: new Date(mtime) }, 'a', when))![1]!;
   const t = Date.UTC(2026, 5, 20, 8, 5, 30);
@@ -45,4 +47,15 @@ test('MLSD facts (RFC 3659 7)', () => {
   assert.equal(permFact('dir', new Set(full)), 'cdeflmp');
   assert.equal(mlstFeatLine(), 'MLST type*;size*;modify*;perm*;unique*;UNIX.mode;');
   assert.deepEqual([...parseMlstOpts('type;size;bogus;')], ['type', 'size']);
+});
+
+test('createLineFormatter works from its source text alone, as the listing threads run it', () => {
+  // `__name`: the helper tsx (esbuild's keepNames) wraps named inner functions in; the worker defines it too.
+  const rebuilt = new Function('__name', `return ${createLineFormatter.toString()}`)((target: unknown) => target) as typeof createLineFormatter;
+  const other: FileStat = { ...file, name: 'fifo', type: 'other', mode: 0 };
+  const formats = [{ kind: 'list', owner: 'bob', now } as const, { kind: 'nlst' } as const, mlsdFormat(new Set(MLST_FACTS), new Set(PERMISSION_PRESETS.full))];
+  for (const format of formats) {
+    for (const stat of [file, dir, other]) assert.equal(rebuilt(format)(lineEntryOf(stat)), createLineFormatter(format)(lineEntryOf(stat)), `${format.kind} ${stat.name}`);
+  }
+  assert.equal(rebuilt(formats[2]!)(lineEntryOf(dir, '.'), 'cdir'), 'type=cdir;modify=20240102000000;perm=cdeflmp;UNIX.mode=0755; .');
 });

@@ -2,6 +2,7 @@
 // Facts: type, size, modify, perm, unique (and UNIX.mode); OPTS MLST selects which are shown.
 import type { Permission } from '../config/schema.js';
 import type { FileStat } from '../storage/storage.js';
+import { createLineFormatter, lineEntryOf, type LineFormat } from './line-format.js';
 
 export const MLST_FACTS = ['type', 'size', 'modify', 'perm', 'unique', 'unix.mode'] as const;
 export type MlstFact = (typeof MLST_FACTS)[number];
@@ -37,7 +38,12 @@ export function permFact(type: FileStat['type'], perms: ReadonlySet<Permission>)
   return out;
 }
 
-/** Facts followed by a space and the name, without CRLF (RFC 3659 7.2). */
+/** What createLineFormatter needs for MLSD/MLST lines with these facts, for a user with these permissions. */
+export function mlsdFormat(facts: ReadonlySet<MlstFact>, perms: ReadonlySet<Permission>): LineFormat {
+  return { kind: 'mlsd', facts: [...facts], perm: { dir: permFact('dir', perms), file: permFact('file', perms) } };
+}
+
+/** Facts followed by a space and the name, without CRLF (RFC 3659 7.2), for one entry (MLST). */
 export function formatFacts(
   stat: FileStat,
   name: string,
@@ -45,15 +51,7 @@ export function formatFacts(
   perms: ReadonlySet<Permission>,
   typeOverride?: 'cdir' | 'pdir',
 ): string {
-  let out = '';
-  const type = typeOverride ?? (stat.type === 'dir' ? 'dir' : stat.type === 'other' ? 'OS.unix=other' : 'file');
-  if (facts.has('type')) out += `type=${type};`;
-  if (facts.has('size') && stat.type !== 'dir') out += `size=${stat.size};`;
-  if (facts.has('modify')) out += `modify=${formatTimeVal(stat.mtime)};`;
-  if (facts.has('perm')) out += `perm=${permFact(stat.type === 'dir' ? 'dir' : 'file', perms)};`;
-  if (facts.has('unique') && stat.unique) out += `unique=${stat.unique};`;
-  if (facts.has('unix.mode')) out += `UNIX.mode=0${(stat.mode & 0o777).toString(8)};`;
-  return `${out} ${name}`;
+  return createLineFormatter(mlsdFormat(facts, perms))(lineEntryOf(stat, name), typeOverride);
 }
 
 /** The FEAT line: every fact, the default ones marked with '*' (RFC 3659 7.8). */

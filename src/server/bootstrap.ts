@@ -15,7 +15,7 @@ import type { FerryConfig } from '../config/schema.js';
 import { FerryError } from '../errors/ferry-error.js';
 import { createLogger } from '../log/logger.js';
 import { XferlogWriter } from '../log/xferlog.js';
-import { startListingThreads } from '../storage/local/stat-worker.js';
+import { startListingThreads } from '../storage/local/listing-threads.js';
 import { checkCertificate, type CertificateFinding } from '../tls/certificate-check.js';
 import { generateSelfSignedCertificate, writeCertificateFiles } from '../tls/certificate-generate.js';
 import { inspectCertificate } from '../tls/certificate-inspect.js';

@@ -1,5 +1,6 @@
 // The storage contract every backend implements (local disk now, object stores later).
 // Paths are VirtualPaths; backends map them to their own namespace and throw FerryErrors.
+import type { LineFormat } from '../listing/line-format.js';
 import type { VirtualPath } from './virtual-path.js';
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
@@ -83,6 +84,12 @@ export interface Storage {
    * memory. A path to a file gives that file's entry.
    */
   list(path: VirtualPath): AsyncIterable<FileStat[]>;
+  /**
+   * Optional: a directory's listing as lines (each with its CRLF, UTF-8), in chunks: `list`'s entries
+   * formatted by createLineFormatter(format), by the backend itself (the local one on its listing
+   * threads, beside the lstat calls). Without it, commands format what `list` yields.
+   */
+  listLines?(path: VirtualPath, format: LineFormat): AsyncIterable<Uint8Array>;
   /** Open a regular file for reading (from `start`); open errors (NOT_FOUND, IS_A_DIRECTORY...) reject here. */
   read(path: VirtualPath, options?: ReadOptions): Promise<FileReader>;
   /**

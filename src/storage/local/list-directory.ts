@@ -6,13 +6,14 @@ import type { FileStat } from '../storage.js';
 import type { VirtualPath } from '../virtual-path.js';
 import { HIDDEN_STORE_PREFIX, type HostPathResolver } from './host-path-resolver.js';
 import { errnoOf, fsFailure, mapFsError } from './map-fs-error.js';
-import { statFolder } from './stat-worker.js';
+import { createLineFormatter, lineEntryOf, type LineFormat, type LineFormatter } from '../../listing/line-format.js';
+import { formatFolder, statFolder } from './listing-threads.js';
 import { rawToFileStat, toFileStat } from './to-file-stat.js';
 
 /**
- * Entries read and stat'ed per batch, on the listing worker (stat-worker.ts): a thread-pool round
- * trip per entry made a 50,000-entry listing five times slower than vsftpd's, and stat'ing inline
- * kept the main thread busy for most of it.
+ * Entries read and stat'ed per batch, on the listing threads (listing-threads.ts): a thread-pool
+ * round trip per entry made a 50,000-entry listing five times slower than vsftpd's, and stat'ing
+ * inline kept the main thread busy for most of it.
  */
 const STAT_BATCH = 512;
 
@@ -59,6 +60,26 @@ export async function* listDirectory(resolver: HostPathResolver, dir: string, pa
       }
       for (const entry of await Promise.all(links)) if (entry !== undefined) batch.push(entry);
       if (batch.length > 0) yield batch;
+    }
+  } catch (err) {
+    throw mapFsError(err, 'list', path);
+  }
+}
+
+/**
+ * The listing lines of the real folder `dir`, formatted on the listing threads; its links (shown only
+ * as far as they stay inside the root) are formatted here, after the other lines of their batch.
+ */
+export async function* listDirectoryLines(resolver: HostPathResolver, dir: string, path: VirtualPath, format: LineFormat): AsyncGenerator<Uint8Array> {
+  let line: LineFormatter | undefined;
+  try {
+    for await (const { lines, links } of formatFolder(dir, STAT_BATCH, format, HIDDEN_STORE_PREFIX)) {
+      if (lines.length > 0) yield lines;
+      if (links.length === 0) continue;
+      line ??= createLineFormatter(format);
+      let text = '';
+      for (const entry of await Promise.all(links.map((name) => listingEntry(resolver, dir, name, path)))) if (entry !== undefined) text += `${line(lineEntryOf(entry))}\r\n`;
+      if (text) yield Buffer.from(text, 'utf8');
     }
   } catch (err) {
     throw mapFsError(err, 'list', path);

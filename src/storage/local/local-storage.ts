@@ -5,10 +5,11 @@ import { chmod, lstat, mkdir, open, realpath, rename, rmdir, stat, unlink, utime
 import { resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FerryError } from '../../errors/ferry-error.js';
+import type { LineFormat } from '../../listing/line-format.js';
 import type { FileReader, FileStat, ReadOptions, Storage, StorageCapabilities, WriteOptions, WriteResult } from '../storage.js';
 import type { VirtualPath } from '../virtual-path.js';
 import { HostPathResolver } from './host-path-resolver.js';
-import { listDirectory, listingEntry } from './list-directory.js';
+import { listDirectory, listDirectoryLines, listingEntry } from './list-directory.js';
 import { LocalFileReader } from './local-file-reader.js';
 import { fsFailure, mapFsError, outsideRootError } from './map-fs-error.js';
 import { toFileStat } from './to-file-stat.js';
@@ -88,6 +89,13 @@ export class LocalStorage implements Storage {
     const entry = await listingEntry(this.resolver, target.realParent, target.name, path);
     if (entry === undefined) throw new FerryError('NOT_FOUND', `${path}: vanished`, { publicMessage: 'No such file or directory' });
     yield [entry];
+  }
+
+  /** A folder's lines, formatted on the listing threads beside their lstat calls. */
+  async *listLines(path: VirtualPath, format: LineFormat): AsyncGenerator<Uint8Array> {
+    const target = await this.resolver.target(path);
+    if (!target.stat.isDirectory()) throw new FerryError('NOT_A_DIRECTORY', `listLines of ${path}`, { publicMessage: `${path} is not a directory` });
+    yield* listDirectoryLines(this.resolver, target.realPath, path, format);
   }
 
   async read(path: VirtualPath, options: ReadOptions = {}): Promise<FileReader> {

@@ -1,7 +1,7 @@
 // Converts Node Stats into the protocol-neutral FileStat the listing and MLST code consume.
 import type { Stats } from 'node:fs';
 import type { EntryType, FileStat } from '../storage.js';
-import type { RawEntry } from './stat-worker.js';
+import type { RawEntry } from './listing-threads.js';
 
 export function entryTypeOf(stats: Stats): EntryType {
   if (stats.isFile()) return 'file';
@@ -22,7 +22,14 @@ export function rawToFileStat(entry: RawEntry): FileStat {
     size: entry.size,
     mtime: new Date(Math.round(entry.mtimeMs)), // as Node rounds Stats.mtime
     mode: entry.mode & 0o777,
-    // dev + inode: stable for the life of the file, which is what MLSD's `unique` fact asks for.
-    unique: `${entry.dev.toString(16)}.${entry.ino.toString(16)}`,
+    unique: uniqueOf(entry.dev, entry.ino),
   };
+}
+
+/**
+ * MLSD's `unique` fact: device + inode, stable for the life of the file, which is what the fact asks
+ * for. Self-contained: the listing threads run its source text.
+ */
+export function uniqueOf(dev: number, ino: number): string {
+  return `${dev.toString(16)}.${ino.toString(16)}`;
 }

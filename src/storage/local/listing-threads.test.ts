@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { readyListingThreads, startListingThreads, statFolder } from './stat-worker.js';
+import { readyListingThreads, startListingThreads, statFolder } from './listing-threads.js';
 
 let dir: string;
 before(async () => {
