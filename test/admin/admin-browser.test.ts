@@ -69,7 +69,9 @@ describe('admin page in a browser', { skip }, () => {
   it('first login with the one-time password (keyboard only)', async () => {
     await page.goto(server.adminUrl);
     assert.match(page.url(), /\/login$/);
-    await page.keyboard.type('admin'); // the name field has autofocus
+    // The name field has autofocus; on a busy machine focus can land after 'load', so wait for it.
+    await page.waitForFunction(() => document.activeElement?.id === 'f-name');
+    await page.keyboard.type('admin');
     await page.keyboard.press('Tab');
     await page.keyboard.type(server.adminPassword);
     await page.keyboard.press('Enter');

@@ -13,6 +13,7 @@ import pino from 'pino';
 import YAML from 'yaml';
 import { defaultConfigYaml } from '../../src/config/config-docs.js';
 import { ensureConfigFile, startFerry } from '../../src/server/bootstrap.js';
+import { readyListingThreads } from '../../src/storage/local/listing-threads.js';
 
 let dir: string;
 let configFile: string;
@@ -92,6 +93,11 @@ describe('first start', () => {
       assert.equal(running.loaded.config.tls.mode, 'required');
       assert.ok(running.addresses.implicit, 'implicit FTPS is on by default');
       assert.equal(await loginFingerprint(running.addresses.explicit!.port, 'ferry', firstPassword), fingerprint);
+
+      // The listing threads start with the server, before any listing (so the first one runs on them).
+      const expected = Math.min(2, os.availableParallelism());
+      for (let i = 0; i < 100 && readyListingThreads() < expected; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(readyListingThreads(), expected);
     } finally {
       await first.running.stop(1_000);
     }
