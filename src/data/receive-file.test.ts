@@ -8,7 +8,9 @@ import { EventEmitter } from 'node:events';
 import { describe, test } from 'node:test';
 import { acquireTransferBuffer, releaseTransferBuffer } from '../storage/buffer-pool.js';
 import { generateSelfSignedCertificate } from '../tls/certificate-generate.js';
-import { readingInto, tlsReadingInto } from './data-channel.js';
+import { SecureContextProvider } from '../tls/secure-context-provider.js';
+import { DataChannel, readingInto, tlsReadingInto } from './data-channel.js';
+import { PassivePortPool } from './passive-port-pool.js';
 import { UploadReceiver, type ReadHooks } from './receive-file.js';
 
 const MiB = 1024 * 1024;
@@ -200,4 +202,30 @@ describe('UploadReceiver', () => {
     assert.equal(got.bytes, data.length);
     assert.equal(got.hash, sha256(data));
   });
+});
+
+test('DataChannel.open decrypts a protected passive upload straight into the buffers', async () => {
+  const { certPem, keyPem } = await generateSelfSignedCertificate();
+  const scope = new SecureContextProvider({ certPem, keyPem }, { minVersion: 'TLSv1.2' }).sessionScope();
+  const channel = new DataChannel({
+    pool: new PassivePortPool(0, 0),
+    controlRemote: '127.0.0.1',
+    controlLocal: '127.0.0.1',
+    connectTimeoutMs: 5_000,
+    allowForeignAddress: false,
+    onRefused: () => {},
+    onSecured: () => {},
+  });
+  const port = await channel.listenPassive();
+  const data = randomBytes(3 * MiB + 17);
+  const receiver = new UploadReceiver();
+  const reads = countReads(receiver.onread.tls);
+  const client = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => client.end(data));
+  client.on('error', () => {});
+  const socket = await channel.open({ tlsScope: scope, requireSessionReuse: false, onread: receiver.onread, signal: new AbortController().signal });
+  const got = await receive(receiver, socket, 0);
+  assert.equal(got.hash, sha256(data));
+  assert.ok(reads.count >= data.length / (16 * 1024), `${reads.count} records through the receiver's hooks`);
+  assert.equal(got.dataEvents, 0, "no 'data' events: nothing went through Node's own buffers");
+  client.destroy();
 });
