@@ -1,12 +1,13 @@
-// Streams a host folder as FileStats (opendir, never the whole folder in memory) and builds the
-// listing entry for one name, presenting symlinks without ever exposing what lies outside the root.
+// Streams a host folder as FileStats or as listing lines (opendir, never the whole folder in memory)
+// and builds the listing entry for one name, presenting symlinks without ever exposing what lies
+// outside the root.
 import { lstat, readlink, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createLineFormatter, lineEntryOf, type LineFormat, type LineFormatter } from '../../listing/line-format.js';
 import type { FileStat } from '../storage.js';
 import type { VirtualPath } from '../virtual-path.js';
 import { HIDDEN_STORE_PREFIX, type HostPathResolver } from './host-path-resolver.js';
 import { errnoOf, fsFailure, mapFsError } from './map-fs-error.js';
-import { createLineFormatter, lineEntryOf, type LineFormat, type LineFormatter } from '../../listing/line-format.js';
 import { formatFolder, statFolder } from './listing-threads.js';
 import { rawToFileStat, toFileStat } from './to-file-stat.js';
 
