@@ -56,12 +56,18 @@ async function* withHeader(header: string, chunks: AsyncIterable<Uint8Array>, co
 
 /**
  * Send the lines of `path`'s entries (or of the file itself) in `format`, after an optional header
- * line. A folder's lines come from the backend when it formats them itself (the local one, on its
- * listing threads), else from its entries.
+ * line; `stat` is `path`'s, where the caller already has it. A folder's lines come from the backend
+ * when it formats them itself (the local one, on its listing threads), else from its entries.
  */
-async function sendListing(ctx: LoggedInContext, verb: string, path: VirtualPath, format: LineFormat, header?: (stat: FileStat, line: LineFormatter) => string): Promise<void> {
+async function sendListing(
+  ctx: LoggedInContext,
+  verb: string,
+  path: VirtualPath,
+  format: LineFormat,
+  options: { stat?: FileStat; header?: (stat: FileStat, line: LineFormatter) => string } = {},
+): Promise<void> {
   const { storage } = ctx;
-  const stat = await storage.stat(path);
+  const stat = options.stat ?? (await storage.stat(path));
   const line = createLineFormatter(format);
   await runTransfer(ctx.session, {
     verb,
@@ -71,7 +77,7 @@ async function sendListing(ctx: LoggedInContext, verb: string, path: VirtualPath
     async body(socket, signal) {
       const count = { bytes: 0 };
       const lines = stat.type === 'dir' && storage.listLines ? storage.listLines(path, format) : formatted(entriesOf(storage, path, stat), line);
-      await pipeline(Readable.from(withHeader(header?.(stat, line) ?? '', lines, count)), socket, { signal });
+      await pipeline(Readable.from(withHeader(options.header?.(stat, line) ?? '', lines, count)), socket, { signal });
       return count.bytes;
     },
   });
@@ -136,7 +142,10 @@ export const directoryCommands = defineCommands(
       const { session, storage, path } = ctx;
       const stat = await storage.stat(path);
       if (stat.type !== 'dir') throw new FerryError('NOT_A_DIRECTORY', 'MLSD of a file', { publicMessage: `${path} is not a directory` });
-      return sendListing(ctx, 'MLSD', path, mlsdFormat(session.mlstFacts, session.user!.permissions), (dirStat, line) => `${line(lineEntryOf(dirStat, '.'), 'cdir')}\r\n`);
+      return sendListing(ctx, 'MLSD', path, mlsdFormat(session.mlstFacts, session.user!.permissions), {
+        stat, // already looked up: one stat per MLSD
+        header: (dirStat, line) => `${line(lineEntryOf(dirStat, '.'), 'cdir')}\r\n`,
+      });
     },
   },
   {
