@@ -2,13 +2,17 @@
 // connection resuming the control connection's TLS session, by a basic-ftp driver in its own process.
 // (curl 7.88 with many URLs stalls ~200 ms per file on its own side, lftp ~50 ms: they would measure
 // the client, not the server.)
+// Each fresh server gets two such sessions in a row. The first is reported on its own row; the
+// second is the headline figure: a server runs for days, so its steady state is what users get,
+// and for Ferry the first session on a fresh process also pays V8 compiling its code.
 import path from 'node:path';
 import { delay, runCommand } from '../lib/child-processes.js';
 import { BENCH_DIR, REPO_DIR } from '../plan.js';
-import { failAll, type Metric, type Scenario } from './scenario.js';
+import { failAll, type Metric, type Scenario, type ScenarioContext } from './scenario.js';
 
 const METRICS: Metric[] = [
   { id: 'small-files', label: 'small files, one FTPES session (PROT P)', unit: 'files/s', better: 'higher', digits: 0 },
+  { id: 'small-files-first', label: 'small files, the first session of a fresh server', unit: 'files/s', better: 'higher', digits: 0 },
   { id: 'small-files-cpu', label: 'small files: server CPU', unit: 'CPU ms/file', better: 'lower', digits: 2 },
   { id: 'small-files-client-cpu', label: 'small files: client (basic-ftp) CPU', unit: '% of one core', better: 'lower', digits: 0 },
 ];
@@ -20,34 +24,46 @@ interface DriverResult {
   clientCpuMs: number;
 }
 
+/** One session of the driver; the server CPU it cost, in seconds. */
+async function downloadAll(ctx: ScenarioContext): Promise<DriverResult & { serverCpu: number }> {
+  const { smallNames, smallDir } = ctx.fixtures;
+  const args = { port: ctx.server.port, user: ctx.user.name, password: ctx.user.password, dir: smallDir, names: smallNames };
+  const cpuBefore = ctx.server.cpuSeconds();
+  const run = await runCommand(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'clients/small-files-driver.ts'), JSON.stringify(args)], { timeoutMs: 16 * 60_000, cwd: REPO_DIR });
+  await delay(300);
+  const serverCpu = ctx.server.cpuSeconds() - cpuBefore;
+  const line = run.stdout.trim().split('\n').pop() ?? '';
+  if (run.code !== 0 || !line.startsWith('{')) {
+    const detail = run.stderr.trim().split('\n').find((l) => /error/i.test(l)) ?? run.stderr.trim().slice(-200);
+    throw new Error(`small files driver failed (${run.timedOut ? 'timed out' : `exit ${run.code}`}): ${detail}`);
+  }
+  const r = JSON.parse(line) as DriverResult;
+  const expected = smallNames.length * ctx.plan.smallFileBytes;
+  if (r.bytes !== expected) throw new Error(`small files: got ${r.bytes} bytes, expected ${expected}`);
+  return { ...r, serverCpu };
+}
+
 export const smallFilesScenario: Scenario = {
   id: 'small-files',
   title: 'small files in one FTPES session',
   variant: 'tls',
   metrics: METRICS,
   async run(ctx) {
-    const { smallNames, smallDir } = ctx.fixtures;
-    const args = { port: ctx.server.port, user: ctx.user.name, password: ctx.user.password, dir: smallDir, names: smallNames };
-    const cpuBefore = ctx.server.cpuSeconds();
-    const run = await runCommand(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'clients/small-files-driver.ts'), JSON.stringify(args)], { timeoutMs: 16 * 60_000, cwd: REPO_DIR });
-    await delay(300);
-    const cpu = ctx.server.cpuSeconds() - cpuBefore;
-    const line = run.stdout.trim().split('\n').pop() ?? '';
-    if (run.code !== 0 || !line.startsWith('{')) {
-      const detail = run.stderr.trim().split('\n').find((l) => /error/i.test(l)) ?? run.stderr.trim().slice(-200);
-      return failAll(METRICS, `small files driver failed (${run.timedOut ? 'timed out' : `exit ${run.code}`}): ${detail}`);
+    try {
+      const first = await downloadAll(ctx);
+      const r = await downloadAll(ctx);
+      ctx.log(`first session ${(first.files / first.seconds).toFixed(0)} files/s; second ${(r.files / r.seconds).toFixed(0)} files/s, ${((r.serverCpu * 1000) / r.files).toFixed(2)} CPU ms/file`);
+      // The server CPU includes the session's login; over 1,000 files that is noise.
+      return {
+        values: {
+          'small-files': r.files / r.seconds,
+          'small-files-first': first.files / first.seconds,
+          'small-files-cpu': (r.serverCpu * 1000) / r.files,
+          'small-files-client-cpu': (100 * r.clientCpuMs) / (r.seconds * 1000),
+        },
+      };
+    } catch (err) {
+      return failAll(METRICS, (err as Error).message);
     }
-    const r = JSON.parse(line) as DriverResult;
-    const expected = smallNames.length * ctx.plan.smallFileBytes;
-    if (r.bytes !== expected) return failAll(METRICS, `small files: got ${r.bytes} bytes, expected ${expected}`);
-    ctx.log(`${(r.files / r.seconds).toFixed(0)} files/s, ${((cpu * 1000) / r.files).toFixed(2)} CPU ms/file`);
-    // The server CPU includes the one login; over 1,000 files that is noise.
-    return {
-      values: {
-        'small-files': r.files / r.seconds,
-        'small-files-cpu': (cpu * 1000) / r.files,
-        'small-files-client-cpu': (100 * r.clientCpuMs) / (r.seconds * 1000),
-      },
-    };
   },
 };
