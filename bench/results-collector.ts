@@ -26,8 +26,7 @@ export class ResultsCollector {
       const value = outcome.values[m.id];
       if (value !== undefined && Number.isFinite(value)) slot.values.push(value);
       else slot.failures.push(outcome.failures?.[m.id] ?? 'not measured');
-      const note = outcome.notes?.[m.id];
-      if (note) slot.notes.add(note);
+      for (const note of [outcome.notes?.[m.id] ?? []].flat()) slot.notes.add(note);
     }
   }
 

@@ -22,8 +22,8 @@ export interface RunOutcome {
   values: Record<string, number>;
   /** Metrics this run could not measure, with the reason. */
   failures?: Record<string, string>;
-  /** Remarks shown as a footnote of the metric's cell. */
-  notes?: Record<string, string>;
+  /** Remarks shown as a footnote of the metric's cell; each distinct remark once over the runs. */
+  notes?: Record<string, string | string[]>;
 }
 
 export interface ScenarioContext {

@@ -58,7 +58,7 @@ export const sessionStormScenario: Scenario = {
         'storm-cpu': serverCpuMs / Math.max(1, r.ok + r.errors),
         'storm-client-cpu': (100 * r.clientCpuMs) / r.wallMs,
       },
-      ...(notes.length > 0 ? { notes: { 'storm-errors': notes.join('; ') } } : {}),
+      notes: { 'storm-errors': notes },
     };
   },
 };
