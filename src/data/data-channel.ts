@@ -5,7 +5,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { FerryError } from '../errors/ferry-error.js';
-import { secureServerSocket, type TlsSessionScope } from '../tls/secure-context-provider.js';
+import { completeHandshake, secureServerSocket, type TlsSessionScope } from '../tls/secure-context-provider.js';
 import { sameAddress } from './address.js';
 import type { PassivePortPool } from './passive-port-pool.js';
 import type { ReadHooks, ReadTargets } from './receive-file.js';
@@ -132,38 +132,29 @@ export class DataChannel {
     });
   }
 
-  private secure(raw: net.Socket, options: OpenOptions): Promise<net.Socket> {
+  private async secure(raw: net.Socket, options: OpenOptions): Promise<net.Socket> {
     const secure = secureServerSocket(raw, options.tlsScope!);
     if (options.onread) tlsReadingInto(secure, options.onread.tls);
-    return new Promise<net.Socket>((resolve, reject) => {
-      const timer = setTimeout(() => secure.destroy(new Error('TLS handshake on the data connection timed out')), this.options.connectTimeoutMs);
-      const fail = (err: Error) => {
-        clearTimeout(timer);
-        reject(new FerryError('DATA_CONNECTION_FAILED', `data TLS handshake failed: ${err.message}`, {
-          publicMessage: 'TLS handshake on the data connection failed',
-          cause: err,
-        }));
-      };
-      secure.once('error', fail);
-      // A client that closes mid-handshake emits only 'close' (rejecting twice is harmless).
-      secure.once('close', () => fail(new Error('connection closed during the handshake')));
-      secure.once('secure', () => {
-        clearTimeout(timer);
-        this.options.onSecured(secure.getProtocol(), secure.isSessionReused());
-        if (options.requireSessionReuse && !secure.isSessionReused()) {
-          this.options.onRefused('data connection did not resume the control connection\'s TLS session', raw.remoteAddress ?? '');
-          secure.destroy();
-          reject(new FerryError('DATA_CONNECTION_REFUSED', 'data TLS session not resumed', {
-            publicMessage:
-              'Data connection refused: it did not resume the TLS session of this control connection. ' +
-              'Use a client that reuses TLS sessions (FileZilla, WinSCP, lftp, curl), or ask the administrator to turn off tls.requireSessionReuse for your user',
-          }));
-          return;
-        }
-        secure.on('error', () => {}); // later errors surface through the transfer pipeline
-        resolve(secure);
+    try {
+      await completeHandshake(secure, this.options.connectTimeoutMs, 'TLS handshake on the data connection');
+    } catch (err) {
+      throw new FerryError('DATA_CONNECTION_FAILED', `data TLS handshake failed: ${(err as Error).message}`, {
+        publicMessage: 'TLS handshake on the data connection failed',
+        cause: err,
       });
-    });
+    }
+    secure.on('error', () => {}); // later errors surface through the transfer pipeline
+    this.options.onSecured(secure.getProtocol(), secure.isSessionReused());
+    if (options.requireSessionReuse && !secure.isSessionReused()) {
+      this.options.onRefused('data connection did not resume the control connection\'s TLS session', raw.remoteAddress ?? '');
+      secure.destroy();
+      throw new FerryError('DATA_CONNECTION_REFUSED', 'data TLS session not resumed', {
+        publicMessage:
+          'Data connection refused: it did not resume the TLS session of this control connection. ' +
+          'Use a client that reuses TLS sessions (FileZilla, WinSCP, lftp, curl), or ask the administrator to turn off tls.requireSessionReuse for your user',
+      });
+    }
+    return secure;
   }
 }
 

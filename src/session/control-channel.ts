@@ -5,7 +5,7 @@ import tls from 'node:tls';
 import { LineReader, type LineEvent } from '../protocol/line-reader.js';
 import { formatReply } from '../protocol/reply-format.js';
 import type { ReplyCode } from '../protocol/reply-codes.js';
-import { secureServerSocket, type TlsSessionScope } from '../tls/secure-context-provider.js';
+import { completeHandshake, secureServerSocket, type TlsSessionScope } from '../tls/secure-context-provider.js';
 
 export interface ControlChannelEvents {
   onLine(event: LineEvent): void;
@@ -75,51 +75,24 @@ export class ControlChannel {
     raw.write(formatReply(code, text));
     const secure = secureServerSocket(raw, scope);
     this.socket = secure;
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => secure.destroy(new Error('TLS handshake timed out')), handshakeTimeoutMs);
-      const fail = (err: Error) => {
-        clearTimeout(timer);
-        reject(err);
-      };
-      const closed = () => fail(new Error('connection closed during the TLS handshake'));
-      secure.once('error', fail);
-      // A client that hangs up mid-handshake emits only 'close'.
-      secure.once('close', closed);
-      secure.once('secure', () => {
-        clearTimeout(timer);
-        secure.removeListener('error', fail);
-        secure.removeListener('close', closed);
+    return completeHandshake(secure, handshakeTimeoutMs, 'TLS handshake').then(
+      () => {
         this.upgrading = false;
         this.reader.reset();
         this.attach(secure);
-        resolve();
-      });
-    }).catch((err: Error) => {
-      this.destroy();
-      this.notifyClose(true);
-      throw err;
-    });
+      },
+      (err: Error) => {
+        this.destroy();
+        this.notifyClose(true);
+        throw err;
+      },
+    );
   }
 
   /** Wrap an implicit-FTPS connection: TLS from the first byte. */
   static async acceptImplicit(raw: Socket, scope: TlsSessionScope, timeoutMs: number): Promise<tls.TLSSocket> {
     const secure = secureServerSocket(raw, scope);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => secure.destroy(new Error('TLS handshake timed out')), timeoutMs);
-      const fail = (err: Error) => {
-        clearTimeout(timer);
-        reject(err);
-      };
-      const closed = () => fail(new Error('connection closed during the TLS handshake'));
-      secure.once('error', fail);
-      secure.once('close', closed);
-      secure.once('secure', () => {
-        clearTimeout(timer);
-        secure.removeListener('error', fail);
-        secure.removeListener('close', closed);
-        resolve();
-      });
-    });
+    await completeHandshake(secure, timeoutMs, 'TLS handshake');
     return secure;
   }
 

@@ -35,6 +35,33 @@ export function secureServerSocket(raw: net.Socket, scope: TlsSessionScope): tls
 }
 
 /**
+ * Wait for a server-side TLS handshake (`what` names it in errors): resolves on 'secure'; rejects on
+ * an error, on a close before it completes (a client that hangs up mid-handshake emits only
+ * 'close'), or after `timeoutMs`, destroying the socket. Its error listener stays, a no-op once
+ * settled, so an error right after the handshake cannot go unhandled before the caller listens.
+ */
+export function completeHandshake(socket: tls.TLSSocket, timeoutMs: number, what: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => socket.destroy(new Error(`${what} timed out`)), timeoutMs);
+    const closed = () => fail(new Error(`connection closed during the ${what}`));
+    const settle = () => {
+      clearTimeout(timer);
+      socket.removeListener('close', closed);
+    };
+    function fail(err: Error): void {
+      settle();
+      reject(err);
+    }
+    socket.once('error', fail);
+    socket.once('close', closed);
+    socket.once('secure', () => {
+      settle();
+      resolve();
+    });
+  });
+}
+
+/**
  * Node's default list with AES-128-GCM first for TLS 1.3 too, as Node already orders TLS 1.2 and Go's
  * TLS stack orders both: 128-bit AES is far beyond brute force, and cheaper per byte than AES-256
  * (Node lists that first): 4% with the bench machine's AES instructions, more on older CPUs.
