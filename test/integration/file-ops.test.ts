@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { FileType, type Client } from 'basic-ftp';
+import { LocalStorage } from '../../src/storage/local/local-storage.js';
 import { connectClient } from '../helpers/connect-client.js';
 import { HashSink } from '../helpers/hash-sink.js';
 import { RawFtpClient, readAll } from '../helpers/raw-ftp-client.js';
@@ -290,6 +291,27 @@ describe('file operations', () => {
       const lines = (await rawListing(raw, 'LIST many')).split('\r\n').filter(Boolean);
       assert.equal(lines.length, 1000);
       assert.equal(new Set(lines.map((l) => l.split(' ').pop())).size, 1000);
+    });
+
+    test('listings of a folder come from the backend\'s own lines (listLines); LIST of a file does not', async () => {
+      // The generic path (list, then format on the main thread) gives the same bytes, so only this
+      // test and the benchmark would notice a command that stopped using the listing threads.
+      const original = LocalStorage.prototype.listLines;
+      const kinds: string[] = [];
+      LocalStorage.prototype.listLines = function (this: LocalStorage, ...args: Parameters<LocalStorage['listLines']>) {
+        kinds.push(args[1].kind);
+        return original.apply(this, args);
+      };
+      try {
+        await rawListing(raw, 'LIST listed');
+        await rawListing(raw, 'NLST listed');
+        await rawListing(raw, 'MLSD listed');
+        assert.deepEqual(kinds, ['list', 'nlst', 'mlsd']);
+        assert.match(await rawListing(raw, 'LIST listed/a.txt'), / a\.txt\r\n$/);
+        assert.equal(kinds.length, 3, 'a file\'s own line is made on the main thread');
+      } finally {
+        LocalStorage.prototype.listLines = original;
+      }
     });
 
     test('LIST of a missing folder gets 550', async () => {
