@@ -33,13 +33,18 @@ async function retrieve(ctx: LoggedInContext): Promise<void> {
       session.restOffset = 0;
       return ctx.reply(Reply.SYNTAX_ERROR_ARGS, `REST offset ${start} is beyond the end of the file (${reader.size} bytes)`);
     }
+    let kernelBytes: number | undefined; // sent by sendfile, which the socket's counters miss
     await runTransfer(session, {
       verb: 'RETR',
       path,
       direction: 'download',
       openingText: `Opening ${modeName(session.type)} mode data connection for ${baseName(path)} (${reader.size - start} bytes)`,
+      progress: () => kernelBytes,
       async body(socket, signal) {
-        if (session.type === 'I') return sendFile(reader, socket, signal, reader.size - start);
+        if (session.type === 'I') {
+          const kernel = session.config.storage.sendfile;
+          return sendFile(reader, socket, signal, { expected: reader.size - start, kernel, onProgress: (n) => (kernelBytes = n) });
+        }
         let bytes = 0;
         await pipeline(Readable.from(reader), toNetworkAscii(), byteCounter((n) => (bytes += n)), socket, { signal });
         return bytes;

@@ -88,6 +88,10 @@ export const storageSchema = z
       .enum(['delete', 'keep'])
       .default('delete')
       .describe('What an interrupted upload leaves: delete (the folder is as before the upload) or keep (the partial file stays, to resume with REST/APPE; an existing file is still never replaced)'),
+    sendfile: z
+      .boolean()
+      .default(true)
+      .describe('Send plain (unencrypted) binary downloads with the kernel\'s sendfile(2), as vsftpd and ProFTPD do, when Ferry\'s native helper is built (Linux); off: read into Ferry\'s buffers and write them. TLS downloads always go through Ferry\'s buffers'),
     overwrite: z.boolean().default(true).describe('Allow STOR to replace an existing file (users also need the delete permission)'),
     umask: z
       .string()

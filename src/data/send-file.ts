@@ -1,18 +1,37 @@
-// Binary downloads: two pooled buffers take turns, one being filled from the file while the socket
-// sends the other, so the disk and the network overlap and nothing is allocated per chunk.
+// Binary downloads: plain ones with sendfile(2) when the file and the process allow it (kernel-send.ts);
+// otherwise two pooled buffers take turns, one being filled from the file while the socket sends the
+// other, so the disk and the network overlap and nothing is allocated per chunk.
 import type { Socket } from 'node:net';
 import type { FileReader } from '../storage/storage.js';
 import { acquireTransferBuffer, releaseTransferBuffer } from '../storage/buffer-pool.js';
+import { kernelSendAvailable, plainSocketFd, sendWithKernel } from './kernel-send.js';
 
 /** Files under this get two buffers of their own size instead of two pooled ones. */
 const SMALL_FILE = 64 * 1024;
 
-/**
- * Send the rest of `reader` and end the socket (TLS close_notify, then FIN); returns the bytes sent.
- * `expected` (the bytes left at open) sizes the buffers of small files: many small downloads at once
- * then hold a few KiB each, not two pooled MiB.
- */
-export async function sendFile(reader: FileReader, socket: Socket, signal: AbortSignal, expected: number): Promise<number> {
+export interface SendFileOptions {
+  /** The bytes left at open: sizes the buffers of small files (many at once hold a few KiB each). */
+  expected: number;
+  /** Allow sendfile(2) (config storage.sendfile) when the connection is plain and the file local. */
+  kernel: boolean;
+  /** Bytes sent so far, when the socket's own counters do not see them (sendfile). */
+  onProgress(bytes: number): void;
+}
+
+/** Send the rest of `reader` and end the socket (TLS close_notify, then FIN); returns the bytes sent. */
+export async function sendFile(reader: FileReader, socket: Socket, signal: AbortSignal, options: SendFileOptions): Promise<number> {
+  const socketFd = options.kernel && kernelSendAvailable ? plainSocketFd(socket) : undefined;
+  const file = socketFd === undefined ? undefined : reader.descriptor;
+  if (socketFd !== undefined && file) {
+    const { fd: fileFd, position: start } = file;
+    const total = await sendWithKernel({ socket, socketFd, fileFd, start, signal, onProgress: options.onProgress });
+    socket.end();
+    return total;
+  }
+  return sendCopying(reader, socket, signal, options.expected);
+}
+
+async function sendCopying(reader: FileReader, socket: Socket, signal: AbortSignal, expected: number): Promise<number> {
   // One byte more than expected: a full buffer means the file grew, a short one its end.
   const small = expected < SMALL_FILE;
   const buffers = small

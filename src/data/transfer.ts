@@ -22,6 +22,8 @@ export interface TransferSpec {
    * connection. No counting stage is needed on the hot path: STAT reads the socket's counters.
    */
   body(socket: Socket, signal: AbortSignal): Promise<number>;
+  /** Bytes moved so far when the socket's counters do not see them (sendfile); undefined: they do. */
+  progress?(): number | undefined;
   /** Uploads: read the data connection into these buffers (see DataChannel.open). */
   onread?: ReadTargets;
   /** Text of the final 226 reply. */
@@ -57,7 +59,7 @@ export async function runTransfer(session: Session, spec: TransferSpec): Promise
     path: spec.path,
     controller,
     get bytes(): number {
-      return finalBytes ?? (socket ? (upload ? socket.bytesRead : socket.bytesWritten) : 0);
+      return finalBytes ?? spec.progress?.() ?? (socket ? (upload ? socket.bytesRead : socket.bytesWritten) : 0);
     },
     startedAt: Date.now(),
     done: new Promise<void>((resolve) => (settle = resolve)),

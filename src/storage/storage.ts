@@ -42,6 +42,11 @@ export interface FileReader extends AsyncIterable<Buffer> {
   readInto(buffer: Buffer): Promise<number>;
   /** Release the file; safe to call more than once. */
   close(): Promise<void>;
+  /**
+   * Optional (local files): the open host descriptor and the offset the next read starts at, so a
+   * plain download can hand the file to the kernel (sendfile). Undefined once closing.
+   */
+  readonly descriptor?: { fd: number; position: number };
 }
 
 export interface ReadOptions {

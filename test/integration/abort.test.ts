@@ -76,7 +76,10 @@ describe('abort and interrupted transfers', () => {
     // STAT is answered during a transfer too (RFC 959: it may be sent while a transfer runs).
     const status = await raw.send('STAT');
     assert.equal(status.code, 213);
-    assert.match(status.text, /RETR \/big\.bin: \d+ bytes transferred/);
+    const progress = /RETR \/big\.bin: (\d+) bytes transferred/.exec(status.text);
+    assert.ok(progress, status.text);
+    // At least what arrived (plain downloads go through sendfile, which the socket's counters miss).
+    assert.ok(Number(progress[1]) >= received, `${progress[1]} bytes reported, ${received} received`);
 
     const first = await raw.send('ABOR');
     assert.equal(first.code, 426, first.text);

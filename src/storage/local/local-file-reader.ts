@@ -26,6 +26,10 @@ export class LocalFileReader extends FileReaderBase {
     this.position = start;
   }
 
+  get descriptor(): { fd: number; position: number } | undefined {
+    return this.closing ? undefined : { fd: this.fd, position: this.position };
+  }
+
   readInto(buffer: Buffer): Promise<number> {
     const reading = new Promise<number>((resolve, reject) => {
       if (this.signal?.aborted) return reject(this.signal.reason as Error);

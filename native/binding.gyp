@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "ferry_native",
+      "sources": ["ferry-native.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}

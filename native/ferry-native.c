@@ -1,0 +1,197 @@
+// Ferry's native helper: sendfile(2) for plain FTP downloads, which Node does not expose.
+// The kernel copies the file's pages into the socket; Ferry's JavaScript loop drives it (one call
+// per burst, until the socket is full) and waits for room with a poller, on the same event loop.
+// Linux only; without this module Ferry reads into its own buffers and writes them (src/data).
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+#include <node_api.h>
+#include <uv.h>
+
+#define CHECK(call)                                                        \
+  do {                                                                     \
+    if ((call) != napi_ok) {                                               \
+      napi_throw_error(env, NULL, "ferry-native: " #call " failed");       \
+      return NULL;                                                         \
+    }                                                                      \
+  } while (0)
+
+static napi_value make_int64(napi_env env, int64_t value) {
+  napi_value result;
+  if (napi_create_int64(env, value, &result) != napi_ok) return NULL;
+  return result;
+}
+
+// sendfile(outFd, inFd, offset, count): bytes sent (0 at the end of the file), or -errno
+// (-EAGAIN when the non-blocking socket is full). Never blocks on the socket.
+static napi_value js_sendfile(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4) {
+    napi_throw_type_error(env, NULL, "sendfile(outFd, inFd, offset, count)");
+    return NULL;
+  }
+  int32_t out_fd, in_fd;
+  int64_t offset, count;
+  CHECK(napi_get_value_int32(env, argv[0], &out_fd));
+  CHECK(napi_get_value_int32(env, argv[1], &in_fd));
+  CHECK(napi_get_value_int64(env, argv[2], &offset));
+  CHECK(napi_get_value_int64(env, argv[3], &count));
+  if (offset < 0 || count < 0) {
+    napi_throw_range_error(env, NULL, "offset and count must not be negative");
+    return NULL;
+  }
+  off_t off = (off_t)offset;
+  ssize_t n;
+  do {
+    n = sendfile(out_fd, in_fd, &off, (size_t)count);
+  } while (n < 0 && errno == EINTR);
+  return make_int64(env, n < 0 ? -(int64_t)errno : (int64_t)n);
+}
+
+// A writability watch on a socket. It polls a duplicate of the descriptor: libuv allows one watcher
+// per descriptor, and Node's own socket handle already holds the original.
+typedef struct {
+  uv_poll_t poll;
+  napi_env env;
+  napi_ref self;      // keeps the JS object alive while the watch is open
+  napi_ref callback;  // callback(status): 0 when writable, -errno on a socket error
+  napi_async_context context;
+  int fd;
+  int closed;         // close() ran
+  int handle_closed;  // libuv released the poll handle
+  int finalized;      // the JS object was collected
+} watch_t;
+
+static void watch_free_if_done(watch_t* w) {
+  if (w->handle_closed && w->finalized) free(w);
+}
+
+static void on_poll_closed(uv_handle_t* handle) {
+  watch_t* w = (watch_t*)handle->data;
+  close(w->fd);
+  // Destroyed here, not in close(): close() may run inside a callback made in this async context.
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(w->env, &scope) == napi_ok) {
+    napi_async_destroy(w->env, w->context);
+    napi_close_handle_scope(w->env, scope);
+  }
+  w->handle_closed = 1;
+  watch_free_if_done(w);
+}
+
+static void watch_close(watch_t* w) {
+  if (w->closed) return;
+  w->closed = 1;
+  uv_poll_stop(&w->poll);
+  uv_close((uv_handle_t*)&w->poll, on_poll_closed);
+  napi_delete_reference(w->env, w->callback);
+  napi_delete_reference(w->env, w->self);
+}
+
+static void on_writable(uv_poll_t* handle, int status, int events) {
+  (void)events;
+  watch_t* w = (watch_t*)handle->data;
+  if (w->closed) return;
+  napi_env env = w->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value callback, resource, argv[1], result;
+  if (napi_get_reference_value(env, w->callback, &callback) == napi_ok &&
+      napi_get_reference_value(env, w->self, &resource) == napi_ok &&
+      napi_create_int32(env, status, &argv[0]) == napi_ok) {
+    // make_callback runs the microtasks the callback queued (promise continuations), as any
+    // callback from Node's own I/O does.
+    if (napi_make_callback(env, w->context, resource, callback, 1, argv, &result) == napi_pending_exception) {
+      // A throwing callback is a bug in Ferry: report it as any uncaught exception.
+      napi_value error;
+      if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+static void watch_finalize(napi_env env, void* data, void* hint) {
+  (void)env;
+  (void)hint;
+  watch_t* w = (watch_t*)data;
+  w->finalized = 1;
+  watch_free_if_done(w);
+}
+
+static napi_value js_watch_close(napi_env env, napi_callback_info info) {
+  napi_value self;
+  void* data;
+  CHECK(napi_get_cb_info(env, info, NULL, NULL, &self, NULL));
+  CHECK(napi_unwrap(env, self, &data));
+  watch_close((watch_t*)data);
+  return NULL;
+}
+
+// watchWritable(fd, callback): returns { close() }. The callback runs each time the socket has room
+// (level-triggered: it keeps running while there is room, so fill the socket or close the watch).
+static napi_value js_watch_writable(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t fd;
+  CHECK(napi_get_value_int32(env, argv[0], &fd));
+  napi_valuetype type;
+  CHECK(napi_typeof(env, argv[1], &type));
+  if (argc < 2 || type != napi_function) {
+    napi_throw_type_error(env, NULL, "watchWritable(fd, callback)");
+    return NULL;
+  }
+  uv_loop_t* loop;
+  CHECK(napi_get_uv_event_loop(env, &loop));
+  int dup_fd = dup(fd);
+  if (dup_fd < 0) {
+    napi_throw_error(env, NULL, "ferry-native: dup failed");
+    return NULL;
+  }
+  watch_t* w = calloc(1, sizeof(watch_t));
+  if (!w) {
+    close(dup_fd);
+    napi_throw_error(env, NULL, "ferry-native: out of memory");
+    return NULL;
+  }
+  w->env = env;
+  w->fd = dup_fd;
+  w->poll.data = w;
+  int rc = uv_poll_init(loop, &w->poll, dup_fd);
+  if (rc != 0) {
+    close(dup_fd);
+    free(w);
+    napi_throw_error(env, uv_err_name(rc), uv_strerror(rc));
+    return NULL;
+  }
+  napi_value obj, close_fn, name;
+  CHECK(napi_create_object(env, &obj));
+  CHECK(napi_create_function(env, "close", NAPI_AUTO_LENGTH, js_watch_close, NULL, &close_fn));
+  CHECK(napi_set_named_property(env, obj, "close", close_fn));
+  CHECK(napi_wrap(env, obj, w, watch_finalize, NULL, NULL));
+  CHECK(napi_create_reference(env, obj, 1, &w->self));
+  CHECK(napi_create_reference(env, argv[1], 1, &w->callback));
+  CHECK(napi_create_string_utf8(env, "FerryWritableWatch", NAPI_AUTO_LENGTH, &name));
+  CHECK(napi_async_init(env, obj, name, &w->context));
+  rc = uv_poll_start(&w->poll, UV_WRITABLE | UV_DISCONNECT, on_writable);
+  if (rc != 0) {
+    watch_close(w);
+    napi_throw_error(env, uv_err_name(rc), uv_strerror(rc));
+    return NULL;
+  }
+  return obj;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"sendfile", NULL, js_sendfile, NULL, NULL, NULL, napi_default, NULL},
+      {"watchWritable", NULL, js_watch_writable, NULL, NULL, NULL, napi_default, NULL},
+  };
+  CHECK(napi_define_properties(env, exports, 2, props));
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { TLSSocket } from 'node:tls';
+import type { FileReader } from '../storage/storage.js';
+import { kernelSendAvailable, plainSocketFd, sendWithKernel } from './kernel-send.js';
+import { sendFile } from './send-file.js';
+
+const MiB = 1024 * 1024;
+const WITHIN = { timeout: 20_000 };
+
+/** A connected loopback pair: `sender` is the server's side. */
+async function socketPair(): Promise<{ sender: net.Socket; receiver: net.Socket; close(): void }> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+  const receiver = net.connect(port, '127.0.0.1');
+  const sender = await accepted;
+  server.close();
+  return {
+    sender,
+    receiver,
+    close() {
+      sender.destroy();
+      receiver.destroy();
+    },
+  };
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Everything the receiver gets until the sender's FIN. */
+function receiveAll(socket: net.Socket): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.once('end', () => resolve(Buffer.concat(chunks)));
+    socket.once('error', reject);
+  });
+}
+
+describe('sendfile (kernel-send)', () => {
+  let dir: string;
+  let file: string;
+  let fd: number;
+  const content = randomBytes(12 * MiB); // more than a loopback socket holds: the watch runs
+
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'ferry-sendfile-'));
+    file = path.join(dir, 'big.bin');
+    await writeFile(file, content);
+    fd = openSync(file, 'r');
+  });
+  after(async () => {
+    closeSync(fd);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('the native module is built and loaded on Linux (npm install builds it)', () => {
+    if (process.platform === 'linux') assert.equal(kernelSendAvailable, true, 'native/build missing: run npm install');
+  });
+
+  test('sends the file from an offset, whole, through a socket that fills up', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
+    const pair = await socketPair();
+    try {
+      const received = receiveAll(pair.receiver);
+      pair.receiver.pause(); // let the socket fill, so sendfile reports EAGAIN and the watch waits
+      const progress: number[] = [];
+      const sending = sendWithKernel({
+        socket: pair.sender,
+        socketFd: plainSocketFd(pair.sender)!,
+        fileFd: fd,
+        start: 1000,
+        signal: new AbortController().signal,
+        onProgress: (n) => progress.push(n),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.ok(progress.length > 0 && progress.at(-1)! < content.length - 1000, 'stops at a full socket');
+      pair.receiver.resume();
+      const sent = await sending;
+      pair.sender.end();
+      assert.equal(sent, content.length - 1000);
+      assert.equal(progress.at(-1), sent);
+      assert.equal(sha256(await received), sha256(content.subarray(1000)));
+    } finally {
+      pair.close();
+    }
+  });
+
+  test('an offset at the end of the file sends nothing', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
+    const pair = await socketPair();
+    try {
+      const received = receiveAll(pair.receiver);
+      const signal = new AbortController().signal;
+      const sent = await sendWithKernel({ socket: pair.sender, socketFd: plainSocketFd(pair.sender)!, fileFd: fd, start: content.length, signal, onProgress() {} });
+      pair.sender.end();
+      assert.equal(sent, 0);
+      assert.equal((await received).length, 0);
+    } finally {
+      pair.close();
+    }
+  });
+
+  test('an abort while the socket is full rejects with its reason', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
+    const pair = await socketPair();
+    try {
+      pair.receiver.pause();
+      const controller = new AbortController();
+      const sending = sendWithKernel({ socket: pair.sender, socketFd: plainSocketFd(pair.sender)!, fileFd: fd, start: 0, signal: controller.signal, onProgress() {} });
+      setTimeout(() => controller.abort(new Error('ABOR')), 50);
+      await assert.rejects(sending, /ABOR/);
+    } finally {
+      pair.close();
+    }
+  });
+
+  test('a peer that goes away mid-file is a connection error (EPIPE or ECONNRESET)', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
+    const pair = await socketPair();
+    try {
+      pair.receiver.pause();
+      const signal = new AbortController().signal;
+      const sending = sendWithKernel({ socket: pair.sender, socketFd: plainSocketFd(pair.sender)!, fileFd: fd, start: 0, signal, onProgress() {} });
+      setTimeout(() => pair.receiver.resetAndDestroy(), 50);
+      await assert.rejects(sending, (err: NodeJS.ErrnoException) => ['EPIPE', 'ECONNRESET'].includes(err.code ?? ''));
+    } finally {
+      pair.close();
+    }
+  });
+
+  test('re-arms the socket idle timeout after each burst (Node does not see these bytes)', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
+    const pair = await socketPair();
+    try {
+      pair.sender.setTimeout(30_000, () => {});
+      const rearmed: number[] = [];
+      const setTimeoutOf = pair.sender.setTimeout.bind(pair.sender);
+      pair.sender.setTimeout = ((ms: number, callback?: () => void) => {
+        rearmed.push(ms);
+        return setTimeoutOf(ms, callback);
+      }) as typeof pair.sender.setTimeout;
+      const received = receiveAll(pair.receiver);
+      const signal = new AbortController().signal;
+      await sendWithKernel({ socket: pair.sender, socketFd: plainSocketFd(pair.sender)!, fileFd: fd, start: 0, signal, onProgress() {} });
+      pair.sender.end();
+      assert.equal((await received).length, content.length);
+      assert.ok(rearmed.length > 0 && rearmed.every((ms) => ms === 30_000), `re-armed ${rearmed.length} times`);
+      assert.equal(pair.sender.listenerCount('timeout'), 1, 're-arming adds no listener');
+    } finally {
+      pair.close();
+    }
+  });
+
+  test('plainSocketFd: a TCP socket has one, a TLS socket has none', async () => {
+    const pair = await socketPair();
+    try {
+      assert.equal(typeof plainSocketFd(pair.sender), 'number');
+      assert.equal(plainSocketFd(new TLSSocket(new net.Socket())), undefined);
+    } finally {
+      pair.close();
+    }
+  });
+
+  /** A reader that has a descriptor, and fails if it is read through: only sendfile may move it. */
+  function descriptorOnlyReader(): FileReader {
+    return {
+      size: content.length,
+      descriptor: { fd, position: 0 },
+      readInto: () => Promise.reject(new Error('read through the buffers')),
+      close: () => Promise.resolve(),
+      [Symbol.asyncIterator]: () => {
+        throw new Error('iterated');
+      },
+    };
+  }
+
+  test('sendFile takes the sendfile path for a plain socket when allowed, the buffers otherwise', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
+    const pair = await socketPair();
+    try {
+      const received = receiveAll(pair.receiver);
+      let progress = 0;
+      const options = { expected: content.length, kernel: true, onProgress: (n: number) => (progress = n) };
+      const sent = await sendFile(descriptorOnlyReader(), pair.sender, new AbortController().signal, options);
+      assert.equal(sent, content.length);
+      assert.equal(progress, content.length);
+      assert.equal(sha256(await received), sha256(content));
+    } finally {
+      pair.close();
+    }
+    const second = await socketPair();
+    try {
+      const options = { expected: content.length, kernel: false, onProgress() {} };
+      await assert.rejects(sendFile(descriptorOnlyReader(), second.sender, new AbortController().signal, options), /read through the buffers/);
+    } finally {
+      second.close();
+    }
+  });
+});
