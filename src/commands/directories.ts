@@ -68,7 +68,9 @@ async function sendListing(
 ): Promise<void> {
   const { storage } = ctx;
   const stat = options.stat ?? (await storage.stat(path));
-  const line = createLineFormatter(format);
+  // Only when this thread formats lines: not for a folder whose backend formats its own (listLines).
+  let formatter: LineFormatter | undefined;
+  const line = (): LineFormatter => (formatter ??= createLineFormatter(format));
   await runTransfer(ctx.session, {
     verb,
     path,
@@ -76,8 +78,8 @@ async function sendListing(
     openingText: `Opening ${ctx.session.type === 'A' ? 'ASCII' : 'BINARY'} mode data connection for ${verb} ${path}`,
     async body(socket, signal) {
       const count = { bytes: 0 };
-      const lines = stat.type === 'dir' && storage.listLines ? storage.listLines(path, format) : formatted(entriesOf(storage, path, stat), line);
-      await pipeline(Readable.from(withHeader(options.header?.(stat, line) ?? '', lines, count)), socket, { signal });
+      const lines = stat.type === 'dir' && storage.listLines ? storage.listLines(path, format) : formatted(entriesOf(storage, path, stat), line());
+      await pipeline(Readable.from(withHeader(options.header?.(stat, line()) ?? '', lines, count)), socket, { signal });
       return count.bytes;
     },
   });
