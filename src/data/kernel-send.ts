@@ -10,7 +10,7 @@ import { getSystemErrorName } from 'node:util';
 interface FerryNative {
   /** Bytes sent (0 at the end of the file), or -errno (-EAGAIN: the socket is full). */
   sendfile(outFd: number, inFd: number, offset: number, count: number): number;
-  /** Calls back (0, or -errno on a socket error) whenever the socket has room, until closed. */
+  /** Calls back (0, or -errno on a socket error, after which it has stopped) whenever the socket has room, until closed. */
   watchWritable(fd: number, callback: (status: number) => void): { close(): void };
 }
 
@@ -100,13 +100,15 @@ export function sendWithKernel(options: KernelSendOptions): Promise<number> {
       else reject(err instanceof Error ? err : new Error(String(err)));
     };
     const onAbort = (): void => finish(signal.reason);
-    const pump = (): void => {
+    const pump = (status: number): void => {
       if (settled) return;
       try {
         const before = offset;
         const state = burst();
         if (offset > before) progressed();
         if (state === 'done') finish();
+        // libuv stops a watch whose socket reported an error: one that is still full is done for.
+        else if (state === 'full' && status < 0) finish(systemError(status));
       } catch (err) {
         finish(err);
       }
