@@ -34,6 +34,16 @@ async function socketPair(): Promise<{ sender: net.Socket; receiver: net.Socket;
   };
 }
 
+/** Runs `use` with a fresh pair, closed afterwards whatever happens. */
+async function withPair(use: (pair: Awaited<ReturnType<typeof socketPair>>) => Promise<void>): Promise<void> {
+  const pair = await socketPair();
+  try {
+    await use(pair);
+  } finally {
+    pair.close();
+  }
+}
+
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -65,6 +75,11 @@ describe('sendfile (kernel-send)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** The file from `start` through the pair's sender socket. */
+  function send(sender: net.Socket, start: number, signal = new AbortController().signal, onProgress = (_bytes: number) => {}): Promise<number> {
+    return sendWithKernel({ socket: sender, socketFd: plainSocketFd(sender)!, fileFd: fd, start, signal, onProgress });
+  }
+
   // Where npm install could build it (Linux with a C compiler), the helper must load: a broken build
   // would otherwise only show as slower plain downloads. Without a compiler Ferry works without it.
   const canBuild = process.platform === 'linux' && spawnSync('cc', ['--version']).status === 0;
@@ -73,19 +88,11 @@ describe('sendfile (kernel-send)', () => {
   });
 
   test('sends the file from an offset, whole, through a socket that fills up', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
-    const pair = await socketPair();
-    try {
+    await withPair(async (pair) => {
       const received = receiveAll(pair.receiver);
       pair.receiver.pause(); // let the socket fill, so sendfile reports EAGAIN and the watch waits
       const progress: number[] = [];
-      const sending = sendWithKernel({
-        socket: pair.sender,
-        socketFd: plainSocketFd(pair.sender)!,
-        fileFd: fd,
-        start: 1000,
-        signal: new AbortController().signal,
-        onProgress: (n) => progress.push(n),
-      });
+      const sending = send(pair.sender, 1000, undefined, (n) => progress.push(n));
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.ok(progress.length > 0 && progress.at(-1)! < content.length - 1000, 'stops at a full socket');
       pair.receiver.resume();
@@ -94,54 +101,40 @@ describe('sendfile (kernel-send)', () => {
       assert.equal(sent, content.length - 1000);
       assert.equal(progress.at(-1), sent);
       assert.equal(sha256(await received), sha256(content.subarray(1000)));
-    } finally {
-      pair.close();
-    }
+    });
   });
 
   test('an offset at the end of the file sends nothing', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
-    const pair = await socketPair();
-    try {
+    await withPair(async (pair) => {
       const received = receiveAll(pair.receiver);
-      const signal = new AbortController().signal;
-      const sent = await sendWithKernel({ socket: pair.sender, socketFd: plainSocketFd(pair.sender)!, fileFd: fd, start: content.length, signal, onProgress() {} });
+      const sent = await send(pair.sender, content.length);
       pair.sender.end();
       assert.equal(sent, 0);
       assert.equal((await received).length, 0);
-    } finally {
-      pair.close();
-    }
+    });
   });
 
   test('an abort while the socket is full rejects with its reason', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
-    const pair = await socketPair();
-    try {
+    await withPair(async (pair) => {
       pair.receiver.pause();
       const controller = new AbortController();
-      const sending = sendWithKernel({ socket: pair.sender, socketFd: plainSocketFd(pair.sender)!, fileFd: fd, start: 0, signal: controller.signal, onProgress() {} });
+      const sending = send(pair.sender, 0, controller.signal);
       setTimeout(() => controller.abort(new Error('ABOR')), 50);
       await assert.rejects(sending, /ABOR/);
-    } finally {
-      pair.close();
-    }
+    });
   });
 
   test('a peer that goes away mid-file is a connection error (EPIPE or ECONNRESET)', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
-    const pair = await socketPair();
-    try {
+    await withPair(async (pair) => {
       pair.receiver.pause();
-      const signal = new AbortController().signal;
-      const sending = sendWithKernel({ socket: pair.sender, socketFd: plainSocketFd(pair.sender)!, fileFd: fd, start: 0, signal, onProgress() {} });
+      const sending = send(pair.sender, 0);
       setTimeout(() => pair.receiver.resetAndDestroy(), 50);
       await assert.rejects(sending, (err: NodeJS.ErrnoException) => ['EPIPE', 'ECONNRESET'].includes(err.code ?? ''));
-    } finally {
-      pair.close();
-    }
+    });
   });
 
   test('re-arms the socket idle timeout after each burst (Node does not see these bytes)', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
-    const pair = await socketPair();
-    try {
+    await withPair(async (pair) => {
       pair.sender.setTimeout(30_000, () => {});
       const rearmed: number[] = [];
       const setTimeoutOf = pair.sender.setTimeout.bind(pair.sender);
@@ -150,25 +143,19 @@ describe('sendfile (kernel-send)', () => {
         return setTimeoutOf(ms, callback);
       }) as typeof pair.sender.setTimeout;
       const received = receiveAll(pair.receiver);
-      const signal = new AbortController().signal;
-      await sendWithKernel({ socket: pair.sender, socketFd: plainSocketFd(pair.sender)!, fileFd: fd, start: 0, signal, onProgress() {} });
+      await send(pair.sender, 0);
       pair.sender.end();
       assert.equal((await received).length, content.length);
       assert.ok(rearmed.length > 0 && rearmed.every((ms) => ms === 30_000), `re-armed ${rearmed.length} times`);
       assert.equal(pair.sender.listenerCount('timeout'), 1, 're-arming adds no listener');
-    } finally {
-      pair.close();
-    }
+    });
   });
 
   test('plainSocketFd: a TCP socket has one, a TLS socket has none', async () => {
-    const pair = await socketPair();
-    try {
+    await withPair(async (pair) => {
       assert.equal(typeof plainSocketFd(pair.sender), 'number');
       assert.equal(plainSocketFd(new TLSSocket(new net.Socket())), undefined);
-    } finally {
-      pair.close();
-    }
+    });
   });
 
   /** A reader that has a descriptor, and fails if it is read through: only sendfile may move it. */
@@ -185,8 +172,7 @@ describe('sendfile (kernel-send)', () => {
   }
 
   test('sendFile takes the sendfile path for a plain socket when allowed, the buffers otherwise', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
-    const pair = await socketPair();
-    try {
+    await withPair(async (pair) => {
       const received = receiveAll(pair.receiver);
       let progress = 0;
       const options = { expected: content.length, kernel: true, onProgress: (n: number) => (progress = n) };
@@ -194,15 +180,10 @@ describe('sendfile (kernel-send)', () => {
       assert.equal(sent, content.length);
       assert.equal(progress, content.length);
       assert.equal(sha256(await received), sha256(content));
-    } finally {
-      pair.close();
-    }
-    const second = await socketPair();
-    try {
+    });
+    await withPair(async (second) => {
       const options = { expected: content.length, kernel: false, onProgress() {} };
       await assert.rejects(sendFile(descriptorOnlyReader(), second.sender, new AbortController().signal, options), /read through the buffers/);
-    } finally {
-      second.close();
-    }
+    });
   });
 });
