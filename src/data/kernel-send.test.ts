@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -149,6 +149,44 @@ describe('sendfile (kernel-send)', () => {
       assert.ok(rearmed.length > 0 && rearmed.every((ms) => ms === 30_000), `re-armed ${rearmed.length} times`);
       assert.equal(pair.sender.listenerCount('timeout'), 1, 're-arming adds no listener');
     });
+  });
+
+  test('eight at once, each through full sockets, arrive whole; every watch gives its descriptor back', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
+    const openFds = async (): Promise<number> => {
+      await new Promise((resolve) => setImmediate(resolve)); // libuv closes a watch's handle on the next turn
+      return (await readdir('/proc/self/fd')).length;
+    };
+    const before = await openFds();
+    const pairs = await Promise.all(Array.from({ length: 8 }, () => socketPair()));
+    try {
+      const expected = sha256(content.subarray(4096));
+      const runs = pairs.map(async (pair, i) => {
+        const received = receiveAll(pair.receiver);
+        pair.receiver.pause();
+        setTimeout(() => pair.receiver.resume(), 20 * i); // staggered: the socket fills, the watch waits
+        assert.equal(await send(pair.sender, 4096), content.length - 4096);
+        pair.sender.end();
+        assert.equal(sha256(await received), expected);
+      });
+      await Promise.all(runs);
+    } finally {
+      for (const pair of pairs) pair.close();
+    }
+    // An aborted and a failed transfer give theirs back too.
+    await withPair(async (pair) => {
+      pair.receiver.pause();
+      const controller = new AbortController();
+      const sending = send(pair.sender, 0, controller.signal);
+      setTimeout(() => controller.abort(new Error('ABOR')), 20);
+      await assert.rejects(sending, /ABOR/);
+    });
+    await withPair(async (pair) => {
+      pair.receiver.pause();
+      const sending = send(pair.sender, 0);
+      setTimeout(() => pair.receiver.resetAndDestroy(), 20);
+      await assert.rejects(sending);
+    });
+    assert.equal(await openFds(), before);
   });
 
   test('plainSocketFd: a TCP socket has one, a TLS socket has none', async () => {
