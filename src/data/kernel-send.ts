@@ -122,8 +122,12 @@ export function sendWithKernel(options: KernelSendOptions): Promise<number> {
       return finish(err);
     }
     signal.addEventListener('abort', onAbort, { once: true });
-    // Level-triggered: it calls back while the socket has room, so each callback fills it again.
-    watch = sys.watchWritable(socketFd, pump);
+    try {
+      // Level-triggered: it calls back while the socket has room, so each callback fills it again.
+      watch = sys.watchWritable(socketFd, pump);
+    } catch (err) {
+      finish(err); // no descriptor left to duplicate (EMFILE), say
+    }
   });
 }
 
