@@ -163,6 +163,9 @@ export async function startFerry(configFile: string, options: StartOptions = {})
   const users = await UserStore.open({ usersFile: paths.usersFile, storageRoot: paths.storageRoot, anonymous: config.users.anonymous });
   const xferlog = paths.xferlog ? new XferlogWriter(paths.xferlog) : undefined;
   const server = new FtpServer({ config, users, tls: provider, logger, xferlog });
+  // Booted before the ports open: a thread still starting (~0.1 s of CPU each) would compete with
+  // the first clients' transfers (a fresh server's first download in the bench).
+  await startListingThreads();
   let addresses: ListeningAddresses;
   try {
     addresses = await server.listen();
@@ -175,7 +178,6 @@ export async function startFerry(configFile: string, options: StartOptions = {})
     }
     throw err;
   }
-  startListingThreads();
 
   const apply = async (next: FerryConfig) => {
     const setup = await loadTls(next, loaded.baseDir, paths, print);

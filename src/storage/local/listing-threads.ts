@@ -174,10 +174,6 @@ class StatThread {
     return this.waiting.size;
   }
 
-  get started(): boolean {
-    return this.worker !== undefined;
-  }
-
   request(message: Request): Promise<Reply> {
     const current = (this.worker ??= this.start());
     const id = this.nextId++;
@@ -226,10 +222,11 @@ let inlineChecked = false;
  * Start the listing threads now rather than at the first listing, which otherwise stats inline while
  * they boot (~0.1 s of CPU each): a server's first big listing runs on them too (cold LIST of 50,000
  * entries 0.36-0.44 -> 0.30-0.35 s). The threads cost ~8 MiB each, which a server that lists
- * anything pays anyway.
+ * anything pays anyway. Resolves once each has answered (or failed to start, which leaves listings
+ * inline), so a server can finish booting them before it opens its ports.
  */
-export function startListingThreads(): void {
-  for (const thread of threads) if (!thread.started) thread.request({ op: 'ready' }).catch(() => {});
+export async function startListingThreads(): Promise<void> {
+  await Promise.all(threads.filter((thread) => !thread.ready).map((thread) => thread.request({ op: 'ready' }).catch(() => {})));
 }
 
 /** How many listing threads answer (for tests and diagnostics). */
@@ -244,7 +241,7 @@ function onThread<T>(request: Exclude<Request, { op: 'ready' }>, fromReply: (rep
     const thread = ready.reduce((a, b) => (b.pending < a.pending ? b : a));
     return thread.request(request).then(fromReply);
   }
-  startListingThreads();
+  void startListingThreads();
   if (!inlineChecked) {
     inlineBinding = fsBinding();
     inlineChecked = true;
