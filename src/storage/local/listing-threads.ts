@@ -170,8 +170,21 @@ class StatThread {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (reply: Reply) => void; reject: (err: Error) => void }>();
 
+  /** The boot in progress: every caller waits on the same one, so a worker gets one 'ready' ping. */
+  private booting: Promise<void> | undefined;
+
   get pending(): number {
     return this.waiting.size;
+  }
+
+  /** Start the worker if needed; resolves once it has answered, or failed (it is then restarted on the next boot). */
+  boot(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    this.booting ??= this.request({ op: 'ready' }).then(
+      () => void (this.booting = undefined),
+      () => void (this.booting = undefined),
+    );
+    return this.booting;
   }
 
   request(message: Request): Promise<Reply> {
@@ -226,7 +239,7 @@ let inlineChecked = false;
  * inline), so a server can finish booting them before it opens its ports.
  */
 export async function startListingThreads(): Promise<void> {
-  await Promise.all(threads.filter((thread) => !thread.ready).map((thread) => thread.request({ op: 'ready' }).catch(() => {})));
+  await Promise.all(threads.map((thread) => thread.boot()));
 }
 
 /** How many listing threads answer (for tests and diagnostics). */
