@@ -91,7 +91,7 @@ export const storageSchema = z
     sendfile: z
       .boolean()
       .default(true)
-      .describe('Send plain (unencrypted) binary downloads with the kernel\'s sendfile(2), as vsftpd and ProFTPD do, when Ferry\'s native helper is built (Linux); off: read into Ferry\'s buffers and write them. TLS downloads always go through Ferry\'s buffers'),
+      .describe('Send plain (unencrypted) binary downloads with the kernel\'s sendfile(2), as vsftpd and ProFTPD do, when Ferry\'s native helper is built (Linux); off: read into Ferry\'s buffers and write them (better for files on slow or network storage, whose uncached reads sendfile does on Ferry\'s main thread). TLS downloads always go through Ferry\'s buffers'),
     overwrite: z.boolean().default(true).describe('Allow STOR to replace an existing file (users also need the delete permission)'),
     umask: z
       .string()
