@@ -130,7 +130,7 @@ static napi_value js_watch_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// watchWritable(fd, callback): returns { close() }. The callback runs each time the socket has room
+// watchWritable(fd, callback): returns { fd, close() }, fd being the watch's own duplicate. The callback runs each time the socket has room
 // (level-triggered: it keeps running while there is room, so fill the socket or close the watch).
 static napi_value js_watch_writable(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -167,16 +167,23 @@ static napi_value js_watch_writable(napi_env env, napi_callback_info info) {
     napi_throw_error(env, uv_err_name(rc), uv_strerror(rc));
     return NULL;
   }
-  napi_value obj, close_fn, name;
+  napi_value obj, close_fn, name, fd_value;
   CHECK(napi_create_object(env, &obj));
   CHECK(napi_create_function(env, "close", NAPI_AUTO_LENGTH, js_watch_close, NULL, &close_fn));
   CHECK(napi_set_named_property(env, obj, "close", close_fn));
+  // The duplicate stays open until close(): sendfile goes to it, never to the original number, which
+  // Node may close (and the kernel hand to another connection) while this watch waits.
+  CHECK(napi_create_int32(env, dup_fd, &fd_value));
+  CHECK(napi_set_named_property(env, obj, "fd", fd_value));
   CHECK(napi_wrap(env, obj, w, watch_finalize, NULL, NULL));
   CHECK(napi_create_reference(env, obj, 1, &w->self));
   CHECK(napi_create_reference(env, argv[1], 1, &w->callback));
   CHECK(napi_create_string_utf8(env, "FerryWritableWatch", NAPI_AUTO_LENGTH, &name));
   CHECK(napi_async_init(env, obj, name, &w->context));
-  rc = uv_poll_start(&w->poll, UV_WRITABLE | UV_DISCONNECT, on_writable);
+  // Writable only: a peer that merely shuts down its sending side (EPOLLRDHUP) would otherwise wake
+  // this level-triggered watch again and again while the socket stays full. A reset or a hang-up
+  // still comes through (epoll always reports those), as an error status.
+  rc = uv_poll_start(&w->poll, UV_WRITABLE, on_writable);
   if (rc != 0) {
     watch_close(w);
     napi_throw_error(env, uv_err_name(rc), uv_strerror(rc));

@@ -16,8 +16,8 @@ const MiB = 1024 * 1024;
 const WITHIN = { timeout: 20_000 };
 
 /** A connected loopback pair: `sender` is the server's side. */
-async function socketPair(): Promise<{ sender: net.Socket; receiver: net.Socket; close(): void }> {
-  const server = net.createServer();
+async function socketPair(options: net.ServerOpts = {}): Promise<{ sender: net.Socket; receiver: net.Socket; close(): void }> {
+  const server = net.createServer(options);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
   const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
@@ -35,8 +35,8 @@ async function socketPair(): Promise<{ sender: net.Socket; receiver: net.Socket;
 }
 
 /** Runs `use` with a fresh pair, closed afterwards whatever happens. */
-async function withPair(use: (pair: Awaited<ReturnType<typeof socketPair>>) => Promise<void>): Promise<void> {
-  const pair = await socketPair();
+async function withPair(use: (pair: Awaited<ReturnType<typeof socketPair>>) => Promise<void>, options: net.ServerOpts = {}): Promise<void> {
+  const pair = await socketPair(options);
   try {
     await use(pair);
   } finally {
@@ -130,6 +130,39 @@ describe('sendfile (kernel-send)', () => {
       const sending = send(pair.sender, 0);
       setTimeout(() => pair.receiver.resetAndDestroy(), 50);
       await assert.rejects(sending, (err: NodeJS.ErrnoException) => ['EPIPE', 'ECONNRESET'].includes(err.code ?? ''));
+    });
+  });
+
+  test('a peer that half-closes while the socket is full does not make the wait spin', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
+    await withPair(
+      async (pair) => {
+        pair.receiver.pause();
+        const controller = new AbortController();
+        const sending = send(pair.sender, 0, controller.signal);
+        sending.catch(() => {});
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        pair.receiver.end(); // FIN: the peer stops sending but still reads; this side stays open
+        const before = process.cpuUsage();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const used = process.cpuUsage(before);
+        controller.abort(new Error('done'));
+        await assert.rejects(sending, /done/);
+        // Waiting on a full socket costs next to nothing; a watch woken by the FIN again and again
+        // would take the whole 300 ms.
+        assert.ok((used.user + used.system) / 1000 < 150, `${(used.user + used.system) / 1000} ms of CPU while waiting`);
+      },
+      { allowHalfOpen: true },
+    );
+  });
+
+  test('a socket Node closes mid-file (the peer\'s FIN, no half-open) ends it with a connection error', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
+    await withPair(async (pair) => {
+      pair.receiver.pause();
+      const sending = send(pair.sender, 0);
+      setTimeout(() => pair.receiver.end(), 50);
+      // Never EBADF: after the watch starts, sendfile writes to the watch's own descriptor, not to a
+      // number Node may have closed (and the kernel given to another connection).
+      await assert.rejects(sending, (err: NodeJS.ErrnoException) => ['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED'].includes(err.code ?? ''));
     });
   });
 

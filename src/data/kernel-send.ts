@@ -10,8 +10,11 @@ import { getSystemErrorName } from 'node:util';
 interface FerryNative {
   /** Bytes sent (0 at the end of the file), or -errno (-EAGAIN: the socket is full). */
   sendfile(outFd: number, inFd: number, offset: number, count: number): number;
-  /** Calls back (0, or -errno on a socket error, after which it has stopped) whenever the socket has room, until closed. */
-  watchWritable(fd: number, callback: (status: number) => void): { close(): void };
+  /**
+   * Calls back (0, or -errno on a socket error, after which it has stopped) whenever the socket has
+   * room, until closed. `fd` is the watch's own duplicate of the socket, open until close().
+   */
+  watchWritable(fd: number, callback: (status: number) => void): { fd: number; close(): void };
 }
 
 function loadNative(): FerryNative | undefined {
@@ -66,11 +69,11 @@ export function sendWithKernel(options: KernelSendOptions): Promise<number> {
   const { socket, socketFd, fileFd, start, signal, onProgress } = options;
   let offset = start;
 
-  /** Sends one turn's worth: 'done' at the end of the file, 'full' when the socket is full. */
-  const burst = (): 'done' | 'full' | 'more' => {
+  /** Sends one turn's worth to `out`: 'done' at the end of the file, 'full' when the socket is full. */
+  const burst = (out: number): 'done' | 'full' | 'more' => {
     const limit = offset + TURN_BYTES;
     while (offset < limit) {
-      const n = sys.sendfile(socketFd, fileFd, offset, CALL_BYTES);
+      const n = sys.sendfile(out, fileFd, offset, CALL_BYTES);
       if (n > 0) {
         offset += n;
         continue;
@@ -89,7 +92,7 @@ export function sendWithKernel(options: KernelSendOptions): Promise<number> {
 
   return new Promise<number>((resolve, reject) => {
     signal.throwIfAborted();
-    let watch: { close(): void } | undefined;
+    let watch: { fd: number; close(): void } | undefined;
     let settled = false;
     const finish = (err?: unknown): void => {
       if (settled) return;
@@ -101,10 +104,13 @@ export function sendWithKernel(options: KernelSendOptions): Promise<number> {
     };
     const onAbort = (): void => finish(signal.reason);
     const pump = (status: number): void => {
-      if (settled) return;
+      if (settled || !watch) return;
+      // Node closed the socket meanwhile (an error, or the peer's FIN): a connection error, as a write would be.
+      if (socket.destroyed) return finish(Object.assign(new Error('data connection closed'), { code: 'ERR_STREAM_DESTROYED' }));
       try {
         const before = offset;
-        const state = burst();
+        // To the watch's duplicate: the original descriptor number may already be closed, even reused.
+        const state = burst(watch.fd);
         if (offset > before) progressed();
         if (state === 'done') finish();
         // libuv stops a watch whose socket reported an error: one that is still full is done for.
@@ -113,9 +119,10 @@ export function sendWithKernel(options: KernelSendOptions): Promise<number> {
         finish(err);
       }
     };
-    // Small files usually go in the first call, with no watch at all.
+    // Small files usually go in the first call, with no watch at all. `socketFd` is safe to use here,
+    // in the same turn as the caller took it from the open socket.
     try {
-      const state = burst();
+      const state = burst(socketFd);
       if (offset > start) progressed();
       if (state === 'done') return finish();
     } catch (err) {
