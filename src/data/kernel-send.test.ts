@@ -80,6 +80,23 @@ describe('sendfile (kernel-send)', () => {
     return sendWithKernel({ socket: sender, socketFd: plainSocketFd(sender)!, fileFd: fd, start, signal, onProgress });
   }
 
+  /** A send through a socket the peer does not read, aborted after `ms`: rejects with the reason. */
+  async function abortWhileFull(pair: Awaited<ReturnType<typeof socketPair>>, ms: number): Promise<void> {
+    pair.receiver.pause();
+    const controller = new AbortController();
+    const sending = send(pair.sender, 0, controller.signal);
+    setTimeout(() => controller.abort(new Error('ABOR')), ms);
+    await assert.rejects(sending, /ABOR/);
+  }
+
+  /** A send through a socket the peer does not read, reset by the peer after `ms`: a connection error. */
+  async function resetWhileFull(pair: Awaited<ReturnType<typeof socketPair>>, ms: number): Promise<void> {
+    pair.receiver.pause();
+    const sending = send(pair.sender, 0);
+    setTimeout(() => pair.receiver.resetAndDestroy(), ms);
+    await assert.rejects(sending, (err: NodeJS.ErrnoException) => ['EPIPE', 'ECONNRESET'].includes(err.code ?? ''));
+  }
+
   // Where npm install could build it (Linux with a C compiler), the helper must load: a broken build
   // would otherwise only show as slower plain downloads. Without a compiler Ferry works without it.
   const canBuild = process.platform === 'linux' && spawnSync('cc', ['--version']).status === 0;
@@ -115,22 +132,11 @@ describe('sendfile (kernel-send)', () => {
   });
 
   test('an abort while the socket is full rejects with its reason', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
-    await withPair(async (pair) => {
-      pair.receiver.pause();
-      const controller = new AbortController();
-      const sending = send(pair.sender, 0, controller.signal);
-      setTimeout(() => controller.abort(new Error('ABOR')), 50);
-      await assert.rejects(sending, /ABOR/);
-    });
+    await withPair((pair) => abortWhileFull(pair, 50));
   });
 
   test('a peer that goes away mid-file is a connection error (EPIPE or ECONNRESET)', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
-    await withPair(async (pair) => {
-      pair.receiver.pause();
-      const sending = send(pair.sender, 0);
-      setTimeout(() => pair.receiver.resetAndDestroy(), 50);
-      await assert.rejects(sending, (err: NodeJS.ErrnoException) => ['EPIPE', 'ECONNRESET'].includes(err.code ?? ''));
-    });
+    await withPair((pair) => resetWhileFull(pair, 50));
   });
 
   test('a peer that half-closes while the socket is full does not make the wait spin', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
@@ -206,19 +212,8 @@ describe('sendfile (kernel-send)', () => {
       for (const pair of pairs) pair.close();
     }
     // An aborted and a failed transfer give theirs back too.
-    await withPair(async (pair) => {
-      pair.receiver.pause();
-      const controller = new AbortController();
-      const sending = send(pair.sender, 0, controller.signal);
-      setTimeout(() => controller.abort(new Error('ABOR')), 20);
-      await assert.rejects(sending, /ABOR/);
-    });
-    await withPair(async (pair) => {
-      pair.receiver.pause();
-      const sending = send(pair.sender, 0);
-      setTimeout(() => pair.receiver.resetAndDestroy(), 20);
-      await assert.rejects(sending);
-    });
+    await withPair((pair) => abortWhileFull(pair, 20));
+    await withPair((pair) => resetWhileFull(pair, 20));
     assert.equal(await openFds(), before);
   });
 

@@ -180,10 +180,10 @@ class StatThread {
   /** Start the worker if needed; resolves once it has answered, or failed (it is then restarted on the next boot). */
   boot(): Promise<void> {
     if (this.ready) return Promise.resolve();
-    this.booting ??= this.request({ op: 'ready' }).then(
-      () => void (this.booting = undefined),
-      () => void (this.booting = undefined),
-    );
+    const done = (): void => {
+      this.booting = undefined;
+    };
+    this.booting ??= this.request({ op: 'ready' }).then(done, done);
     return this.booting;
   }
 
