@@ -10,6 +10,8 @@ import { Readable } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from 'basic-ftp';
+import { kernelSendAvailable } from '../../src/data/kernel-send.js';
+import { LocalFileReader } from '../../src/storage/local/local-file-reader.js';
 import { connectClient } from '../helpers/connect-client.js';
 import { HashSink } from '../helpers/hash-sink.js';
 import { RawFtpClient, readAll, writeAll } from '../helpers/raw-ftp-client.js';
@@ -19,6 +21,22 @@ import { sha256, sha256File } from '../helpers/sha256.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const MiB = 1024 * 1024;
+
+/** Runs `body` counting the reads of local files through Ferry's buffers (what sendfile skips). */
+async function countingBufferReads(body: () => Promise<void>): Promise<number> {
+  const original = LocalFileReader.prototype.readInto;
+  let reads = 0;
+  LocalFileReader.prototype.readInto = function (this: LocalFileReader, buffer: Buffer) {
+    reads++;
+    return original.call(this, buffer);
+  };
+  try {
+    await body();
+  } finally {
+    LocalFileReader.prototype.readInto = original;
+  }
+  return reads;
+}
 
 /**
  * An empty upload source that ends only once the data connection's TLS handshake is done.
@@ -103,8 +121,38 @@ describe('transfers', () => {
         assert.equal((await client.downloadTo(sink, `${secure}-server-side.bin`)).code, 226);
         assert.equal(sink.sha256, sha256(data));
       });
+
+      test(`a binary download goes ${secure ? 'through Ferry\'s buffers (TLS)' : 'through sendfile, not Ferry\'s buffers'}`, { skip: !secure && !kernelSendAvailable && 'native helper not built' }, async () => {
+        const data = randomBytes(3 * MiB);
+        await writeFile(path.join(server.user.home, `${secure}-path.bin`), data);
+        const sink = new HashSink();
+        const reads = await countingBufferReads(async () => {
+          assert.equal((await client.downloadTo(sink, `${secure}-path.bin`)).code, 226);
+        });
+        assert.equal(sink.sha256, sha256(data));
+        if (secure) assert.ok(reads > 0, 'read through the buffers');
+        else assert.equal(reads, 0, 'sent with sendfile');
+      });
     });
   }
+
+  test('storage.sendfile off: a plain binary download reads through Ferry\'s buffers, byte exact', async () => {
+    const off = await startTestServer({ config: { storage: { sendfile: false } } });
+    const plain = await connectClient(off, { secure: false });
+    try {
+      const data = randomBytes(3 * MiB);
+      await writeFile(path.join(off.user.home, 'copied.bin'), data);
+      const sink = new HashSink();
+      const reads = await countingBufferReads(async () => {
+        assert.equal((await plain.downloadTo(sink, 'copied.bin')).code, 226);
+      });
+      assert.equal(sink.sha256, sha256(data));
+      assert.ok(reads > 0, 'read through the buffers');
+    } finally {
+      plain.close();
+      await off.stop();
+    }
+  });
 
   describe('data TLS handshake cut short', () => {
     // Its own server: the hung transfer this test exposes keeps a 30 s timer alive (dataConnect), shortened here.
