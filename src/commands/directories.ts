@@ -2,7 +2,7 @@
 // from storage to the data connection in batches: a 50,000-entry folder never sits in memory whole.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { runTransfer } from '../data/transfer.js';
+import { runTransfer, secureDownloadEarly } from '../data/transfer.js';
 import { FerryError } from '../errors/ferry-error.js';
 import { createLineFormatter, lineEntryOf, type LineFormat, type LineFormatter } from '../listing/line-format.js';
 import { parseListArgument } from '../listing/list-format.js';
@@ -67,6 +67,7 @@ async function sendListing(
   options: { stat?: FileStat; header?: (stat: FileStat, line: LineFormatter) => string } = {},
 ): Promise<void> {
   const { storage } = ctx;
+  await secureDownloadEarly(ctx.session);
   const stat = options.stat ?? (await storage.stat(path));
   // Only when this thread formats lines: not for a folder whose backend formats its own (listLines).
   let formatter: LineFormatter | undefined;
@@ -142,6 +143,7 @@ export const directoryCommands = defineCommands(
     help: 'MLSD [dir]: machine-readable directory listing',
     async handler(ctx) {
       const { session, storage, path } = ctx;
+      await secureDownloadEarly(session); // before the stat, as sendListing does
       const stat = await storage.stat(path);
       if (stat.type !== 'dir') throw new FerryError('NOT_A_DIRECTORY', 'MLSD of a file', { publicMessage: `${path} is not a directory` });
       return sendListing(ctx, 'MLSD', path, mlsdFormat(session.mlstFacts, session.user!.permissions), {

@@ -7,7 +7,7 @@ import { byteCounter } from '../data/byte-counter.js';
 import { fromNetworkAscii, toNetworkAscii } from '../data/ascii-transform.js';
 import { UploadReceiver } from '../data/receive-file.js';
 import { sendFile } from '../data/send-file.js';
-import { runTransfer } from '../data/transfer.js';
+import { runTransfer, secureDownloadEarly } from '../data/transfer.js';
 import { FerryError } from '../errors/ferry-error.js';
 import { Reply } from '../protocol/reply-codes.js';
 import type { WriteMode } from '../storage/storage.js';
@@ -21,6 +21,7 @@ function modeName(type: 'A' | 'I'): string {
 async function retrieve(ctx: LoggedInContext): Promise<void> {
   const { session, storage, path } = ctx;
   const start = session.restOffset;
+  await secureDownloadEarly(session);
   // Opened before the 150 reply, so a missing file or a folder is refused without a data connection.
   const reader = await storage.read(path, { start }).catch((err: unknown) => {
     if (err instanceof FerryError && err.code === 'IS_A_DIRECTORY') {

@@ -35,9 +35,15 @@ export interface OpenOptions {
   signal: AbortSignal;
 }
 
+/** What a protected download's handshake needs, known before its command opens the file. */
+export type SecureOptions = Pick<OpenOptions, 'requireSessionReuse'> & { tlsScope: TlsSessionScope };
+
+type Passive = { kind: 'passive'; server: net.Server; socket: Promise<net.Socket>; timer: NodeJS.Timeout };
 type Pending =
-  | { kind: 'passive'; server: net.Server; socket: Promise<net.Socket>; timer: NodeJS.Timeout }
-  | { kind: 'active'; host: string; port: number };
+  | Passive
+  | { kind: 'active'; host: string; port: number }
+  /** A passive connection whose TLS handshake started before its transfer (beginSecure). */
+  | { kind: 'securing'; secured: Promise<tls.TLSSocket>; abandon(): void };
 
 export class DataChannel {
   private pending: Pending | undefined;
@@ -46,6 +52,11 @@ export class DataChannel {
 
   get isPrepared(): boolean {
     return this.pending !== undefined;
+  }
+
+  /** Whether the prepared connection's TLS handshake began for a download (beginSecure). */
+  get isSecuredForDownload(): boolean {
+    return this.pending?.kind === 'securing';
   }
 
   /** PASV/EPSV: listen on a pool port on the control connection's local address. */
@@ -79,6 +90,34 @@ export class DataChannel {
     return port;
   }
 
+  /**
+   * Start the TLS handshake of a prepared passive connection now, for a download whose command is
+   * still opening its file. Clients send their ClientHello as soon as they connect, mostly before the
+   * command: answering it first lets the client work on its side of the handshake while Ferry opens
+   * the file, instead of after (see BENCHMARKS.md, many small files). open() takes the connection over.
+   * Only for downloads: an upload's connection must read into its buffers from the first byte and gets
+   * no new ticket, both decided before the handshake. Returns undefined when there is no passive
+   * connection to secure, else a check: whether the client's first bytes (its ClientHello) have been
+   * read, which Node's TLS layer answers in the same step.
+   */
+  beginSecure(options: SecureOptions): (() => boolean) | undefined {
+    const passive = this.pending;
+    if (passive?.kind !== 'passive') return undefined;
+    let raw: net.Socket | undefined;
+    let secure: tls.TLSSocket | undefined;
+    const secured = passive.socket.then((accepted) => {
+      raw = accepted;
+      return this.secure((secure = secureServerSocket(accepted, options.tlsScope)), accepted, options);
+    });
+    secured.catch(() => {}); // observed later by open(); avoid unhandled rejections meanwhile
+    const abandon = () => {
+      closePassive(passive);
+      secure?.destroy();
+    };
+    this.pending = { kind: 'securing', secured, abandon };
+    return () => (raw?.bytesRead ?? 0) > 0;
+  }
+
   /** PORT/EPRT: remember where to connect when the transfer starts. */
   setActive(host: string, port: number): void {
     this.reset();
@@ -94,9 +133,19 @@ export class DataChannel {
         publicMessage: "Use PORT, EPRT, PASV or EPSV first",
       });
     }
+    if (pending.kind === 'securing') {
+      if (!options.onread && options.tlsScope) return withAbort(pending.secured, options.signal, pending.abandon);
+      this.pending = pending;
+      this.reset();
+      throw new FerryError('DATA_CONNECTION_FAILED', 'upload on a data connection secured for a download (runTransfer refuses it first)');
+    }
     const plain = options.tlsScope ? undefined : options.onread?.plain;
     const raw = await withAbort(pending.kind === 'passive' ? pending.socket : this.connectActive(pending.host, pending.port, plain), options.signal);
-    if (options.tlsScope) return this.secure(raw, options);
+    if (options.tlsScope) {
+      const secure = secureServerSocket(raw, options.tlsScope);
+      if (options.onread) tlsReadingInto(secure, options.onread.tls);
+      return this.secure(secure, raw, options);
+    }
     return plain && pending.kind === 'passive' ? readingInto(raw, plain) : raw;
   }
 
@@ -104,11 +153,8 @@ export class DataChannel {
   reset(): void {
     const pending = this.pending;
     this.pending = undefined;
-    if (pending?.kind === 'passive') {
-      clearTimeout(pending.timer);
-      pending.server.close();
-      pending.socket.then((s) => s.destroy(), () => {});
-    }
+    if (pending?.kind === 'passive') closePassive(pending);
+    else if (pending?.kind === 'securing') pending.abandon();
   }
 
   private connectActive(host: string, port: number, onread: ReadHooks | undefined): Promise<net.Socket> {
@@ -132,9 +178,7 @@ export class DataChannel {
     });
   }
 
-  private async secure(raw: net.Socket, options: OpenOptions): Promise<net.Socket> {
-    const secure = secureServerSocket(raw, options.tlsScope!);
-    if (options.onread) tlsReadingInto(secure, options.onread.tls);
+  private async secure(secure: tls.TLSSocket, raw: net.Socket, options: Pick<OpenOptions, 'requireSessionReuse'>): Promise<tls.TLSSocket> {
     try {
       await completeHandshake(secure, this.options.connectTimeoutMs, 'TLS handshake on the data connection');
     } catch (err) {
@@ -156,6 +200,13 @@ export class DataChannel {
     }
     return secure;
   }
+}
+
+/** Stop listening, and close the connection if one was accepted. */
+function closePassive(passive: Passive): void {
+  clearTimeout(passive.timer);
+  passive.server.close();
+  passive.socket.then((s) => s.destroy(), () => {});
 }
 
 /**
@@ -198,10 +249,17 @@ export function tlsReadingInto(socket: tls.TLSSocket, onread: ReadHooks): boolea
   return true;
 }
 
-function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new FerryError('TRANSFER_ABORTED', 'aborted before the data connection opened'));
+/** `promise`, or a rejection once `signal` aborts (then `cancel` runs, and a late socket is destroyed). */
+function withAbort<T>(promise: Promise<T>, signal: AbortSignal, cancel?: () => void): Promise<T> {
+  if (signal.aborted) {
+    cancel?.();
+    return Promise.reject(new FerryError('TRANSFER_ABORTED', 'aborted before the data connection opened'));
+  }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new FerryError('TRANSFER_ABORTED', 'aborted before the data connection opened'));
+    const onAbort = () => {
+      cancel?.();
+      reject(new FerryError('TRANSFER_ABORTED', 'aborted before the data connection opened'));
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (v) => {

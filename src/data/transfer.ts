@@ -31,7 +31,7 @@ export interface TransferSpec {
 }
 
 /** Replies sent before the data connection opens (policy, setup) use this; returns false if refused. */
-function checkDataPolicy(session: Session): boolean {
+function checkDataPolicy(session: Session, upload: boolean): boolean {
   if (dataRequirement(session.config, session.user) === 'required' && session.prot !== 'P') {
     session.reply(
       Reply.DATA_PROTECTION_REFUSED,
@@ -44,16 +44,39 @@ function checkDataPolicy(session: Session): boolean {
     session.reply(Reply.CANT_OPEN_DATA, 'Use PASV, EPSV, PORT or EPRT first');
     return false;
   }
+  if (upload && session.data.isSecuredForDownload) {
+    // A download that failed before its transfer (550) left it, handshaken for a download.
+    session.data.reset();
+    session.reply(Reply.CANT_OPEN_DATA, 'This data connection was set up for a download: use PASV or EPSV again for the upload');
+    return false;
+  }
   return true;
 }
 
+/** Event-loop turns a download waits for its client's ClientHello: accepting, then reading it. */
+const HELLO_TURNS = 3;
+
+/**
+ * A download under PROT P: start the prepared passive connection's TLS handshake before the command
+ * opens its file (DataChannel.beginSecure), and give the event loop a few turns (accept, read) so that
+ * a ClientHello already sent is answered first. Costs nothing to wait for: a client that sends it
+ * later is answered when it comes. runTransfer takes the connection over; a command that fails before
+ * leaves it prepared, as it leaves a plain one. A second call for the same transfer does nothing.
+ */
+export async function secureDownloadEarly(session: Session): Promise<void> {
+  if (session.prot !== 'P' || !session.tlsScope) return;
+  session.tlsScope.renewTickets = true;
+  const helloRead = session.data.beginSecure({ tlsScope: session.tlsScope, requireSessionReuse: sessionReuseRequired(session.config, session.user) });
+  for (let turn = 0; helloRead && !helloRead() && turn < HELLO_TURNS; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 export async function runTransfer(session: Session, spec: TransferSpec): Promise<void> {
-  if (!checkDataPolicy(session)) return;
+  const upload = spec.direction === 'upload';
+  if (!checkDataPolicy(session, upload)) return;
   const controller = new AbortController();
   let settle!: () => void;
   let socket: Socket | undefined;
   let finalBytes: number | undefined;
-  const upload = spec.direction === 'upload';
   const transfer = {
     verb: spec.verb,
     path: spec.path,
