@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -118,6 +119,37 @@ describe('sendfile (kernel-send)', () => {
       assert.equal(sent, content.length - 1000);
       assert.equal(progress.at(-1), sent);
       assert.equal(sha256(await received), sha256(content.subarray(1000)));
+    });
+  });
+
+  test('the socket is corked while sendfile sends, and uncorked once the send ends, whole, small or aborted', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
+    // The helper itself, to read TCP_CORK back (getsockopt): an uncork that never comes would only
+    // show as a 200 ms wait for the last segment, which no test should time.
+    const { tcpCork } = createRequire(import.meta.url)('../../native/build/Release/ferry_native.node') as { tcpCork(fd: number): number };
+    await withPair(async (pair) => {
+      const socketFd = plainSocketFd(pair.sender)!;
+      const received = receiveAll(pair.receiver);
+      pair.receiver.pause();
+      const sending = send(pair.sender, 0);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(tcpCork(socketFd), 1, 'corked while the socket is full');
+      pair.receiver.resume();
+      await sending;
+      assert.equal(tcpCork(socketFd), 0, 'uncorked when the file is sent');
+      pair.sender.end();
+      assert.equal(sha256(await received), sha256(content));
+    });
+    await withPair(async (pair) => {
+      const received = receiveAll(pair.receiver);
+      assert.equal(await send(pair.sender, content.length - 100), 100);
+      assert.equal(tcpCork(plainSocketFd(pair.sender)!), 0, 'uncorked after a send of one call');
+      pair.sender.end();
+      assert.equal(sha256(await received), sha256(content.subarray(content.length - 100)));
+    });
+    await withPair(async (pair) => {
+      const socketFd = plainSocketFd(pair.sender)!;
+      await abortWhileFull(pair, 50);
+      assert.equal(tcpCork(socketFd), 0, 'uncorked after an abort');
     });
   });
 

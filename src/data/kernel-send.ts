@@ -15,6 +15,8 @@ interface FerryNative {
    * room, until closed. `fd` is the watch's own duplicate of the socket, open until close().
    */
   watchWritable(fd: number, callback: (status: number) => void): { fd: number; close(): void };
+  /** Sets TCP_CORK when `on` is given; returns the setting then in force (0 or 1), or -errno. */
+  tcpCork(fd: number, on?: boolean): number;
 }
 
 function loadNative(): FerryNative | undefined {
@@ -59,7 +61,8 @@ export interface KernelSendOptions {
 
 /**
  * Send the file from `start` to its end (as it is when the end is reached, like a read loop) with
- * sendfile(2); resolves with the bytes sent. Keeps the socket's idle timeout alive while bytes move,
+ * sendfile(2); resolves with the bytes sent. The socket is corked meanwhile (TCP_CORK, as ProFTPD
+ * does): only full segments go out, and the end goes out when it is uncorked, before this settles. Keeps the socket's idle timeout alive while bytes move,
  * since Node's socket does not see them. Rejects with a system error (EPIPE, ECONNRESET, EIO...) or
  * the signal's reason. The caller ends the socket.
  */
@@ -94,9 +97,12 @@ export function sendWithKernel(options: KernelSendOptions): Promise<number> {
     signal.throwIfAborted();
     let watch: { fd: number; close(): void } | undefined;
     let settled = false;
+    sys.tcpCork(socketFd, true); // best effort: a socket that refuses still sends, segment by segment
     const finish = (err?: unknown): void => {
       if (settled) return;
       settled = true;
+      // Without a watch, finish runs in the turn that took socketFd from the open socket.
+      if (!socket.destroyed) sys.tcpCork(watch?.fd ?? socketFd, false);
       watch?.close();
       signal.removeEventListener('abort', onAbort);
       if (err === undefined) resolve(offset - start);
