@@ -26,16 +26,26 @@ static napi_value make_int64(napi_env env, int64_t value) {
   return result;
 }
 
+// Reads up to `max` arguments into argv (those not given are undefined). False, with a TypeError
+// naming `usage` thrown, when fewer than `min` were given.
+static bool get_args(napi_env env, napi_callback_info info, size_t min, size_t max, napi_value* argv, const char* usage) {
+  size_t argc = max;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
+    napi_throw_error(env, NULL, "ferry-native: napi_get_cb_info failed");
+    return false;
+  }
+  if (argc < min) {
+    napi_throw_type_error(env, NULL, usage);
+    return false;
+  }
+  return true;
+}
+
 // sendfile(outFd, inFd, offset, count): bytes sent (0 at the end of the file), or -errno
 // (-EAGAIN when the non-blocking socket is full). Never blocks on the socket.
 static napi_value js_sendfile(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 4) {
-    napi_throw_type_error(env, NULL, "sendfile(outFd, inFd, offset, count)");
-    return NULL;
-  }
+  if (!get_args(env, info, 4, 4, argv, "sendfile(outFd, inFd, offset, count)")) return NULL;
   int32_t out_fd, in_fd;
   int64_t offset, count;
   CHECK(napi_get_value_int32(env, argv[0], &out_fd));
@@ -58,17 +68,12 @@ static napi_value js_sendfile(napi_env env, napi_callback_info info) {
 // or -errno. Corked, the kernel sends only full segments until uncorked, as ProFTPD has it around
 // its sendfile: plain downloads went 16% faster with it here (BENCHMARKS.md).
 static napi_value js_tcp_cork(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 1) {
-    napi_throw_type_error(env, NULL, "tcpCork(fd[, on])");
-    return NULL;
-  }
+  if (!get_args(env, info, 1, 2, argv, "tcpCork(fd[, on])")) return NULL;
   int32_t fd;
   CHECK(napi_get_value_int32(env, argv[0], &fd));
-  napi_valuetype type = napi_undefined;
-  if (argc > 1) CHECK(napi_typeof(env, argv[1], &type));
+  napi_valuetype type;
+  CHECK(napi_typeof(env, argv[1], &type));
   if (type != napi_undefined) {
     bool on;
     CHECK(napi_get_value_bool(env, argv[1], &on));
@@ -163,14 +168,13 @@ static napi_value js_watch_close(napi_env env, napi_callback_info info) {
 // watchWritable(fd, callback): returns { fd, close() }, fd being the watch's own duplicate. The callback runs each time the socket has room
 // (level-triggered: it keeps running while there is room, so fill the socket or close the watch).
 static napi_value js_watch_writable(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!get_args(env, info, 2, 2, argv, "watchWritable(fd, callback)")) return NULL;
   int32_t fd;
   CHECK(napi_get_value_int32(env, argv[0], &fd));
   napi_valuetype type;
   CHECK(napi_typeof(env, argv[1], &type));
-  if (argc < 2 || type != napi_function) {
+  if (type != napi_function) {
     napi_throw_type_error(env, NULL, "watchWritable(fd, callback)");
     return NULL;
   }

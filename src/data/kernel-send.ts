@@ -62,9 +62,9 @@ export interface KernelSendOptions {
 /**
  * Send the file from `start` to its end (as it is when the end is reached, like a read loop) with
  * sendfile(2); resolves with the bytes sent. The socket is corked meanwhile (TCP_CORK, as ProFTPD
- * does): only full segments go out, and the end goes out when it is uncorked, before this settles. Keeps the socket's idle timeout alive while bytes move,
- * since Node's socket does not see them. Rejects with a system error (EPIPE, ECONNRESET, EIO...) or
- * the signal's reason. The caller ends the socket.
+ * does): only full segments go out, and the last one when it is uncorked, before this settles. Keeps
+ * the socket's idle timeout alive while bytes move, since Node's socket does not see them. Rejects
+ * with a system error (EPIPE, ECONNRESET, EIO...) or the signal's reason. The caller ends the socket.
  */
 export function sendWithKernel(options: KernelSendOptions): Promise<number> {
   const sys = native;

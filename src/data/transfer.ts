@@ -59,9 +59,9 @@ const HELLO_TURNS = 3;
 /**
  * A download under PROT P: start the prepared passive connection's TLS handshake before the command
  * opens its file (DataChannel.beginSecure), and give the event loop a few turns (accept, read) so that
- * a ClientHello already sent is answered first. Costs nothing to wait for: a client that sends it
- * later is answered when it comes. runTransfer takes the connection over; a command that fails before
- * leaves it prepared, as it leaves a plain one. A second call for the same transfer does nothing.
+ * a ClientHello already sent is answered first; one sent later is answered when it comes. runTransfer
+ * takes the connection over; a command that fails before that leaves it prepared, as it leaves a
+ * plain one. A second call for the same transfer does nothing.
  */
 export async function secureDownloadEarly(session: Session): Promise<void> {
   if (session.prot !== 'P' || !session.tlsScope) return;
