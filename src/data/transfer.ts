@@ -44,10 +44,11 @@ function checkDataPolicy(session: Session, upload: boolean): boolean {
     session.reply(Reply.CANT_OPEN_DATA, 'Use PASV, EPSV, PORT or EPRT first');
     return false;
   }
-  if (upload && session.data.isSecuredForDownload) {
-    // A download that failed before its transfer (550) left it, handshaken for a download.
+  if (session.data.isSecuredForDownload && (upload || session.prot !== 'P')) {
+    // A protected download that failed before its transfer (550) left it, handshaken for a download:
+    // neither an upload nor a clear-text transfer (PROT C since) can take it over.
     session.data.reset();
-    session.reply(Reply.CANT_OPEN_DATA, 'This data connection was set up for a download: use PASV or EPSV again for the upload');
+    session.reply(Reply.CANT_OPEN_DATA, 'This data connection was set up for a protected download: use PASV or EPSV again for this transfer');
     return false;
   }
   return true;

@@ -34,6 +34,19 @@ export interface DataTransferResult {
   dataError: Error | undefined;
 }
 
+/** An open passive data connection (FtpsControlClient.openData). */
+export interface DataConnection {
+  socket: net.Socket;
+  /** Protected connections: settles once the client's side of the TLS handshake is done; rejects if it closes first. */
+  secured: Promise<void>;
+  /** Whether the server resumed the offered TLS session (undefined until the handshake is done, or in clear text). */
+  readonly sessionReused: boolean | undefined;
+  /** The first error on the connection. */
+  readonly error: Error | undefined;
+  /** Everything received, once the connection has closed. */
+  received: Promise<Buffer>;
+}
+
 export class FtpsControlClient {
   greeting!: FtpReply;
   /** The latest TLS session ticket/state the server gave the control connection. */
@@ -129,32 +142,55 @@ export class FtpsControlClient {
     return u.code === 331 ? this.send(`PASS ${password}`) : u;
   }
 
-  /** EPSV, connect, send `command` and run the transfer to its final reply. */
-  async transfer(command: string, options: DataTransferOptions = {}): Promise<DataTransferResult> {
+  /** EPSV, then connect to the passive port: in TLS under `protect`, offering the control connection's session unless told not to. */
+  async openData(options: Pick<DataTransferOptions, 'protect' | 'reuseSession'> = {}): Promise<DataConnection> {
     const epsv = await this.send('EPSV');
     const m = /\|\|\|(\d+)\|/.exec(epsv.text);
     if (epsv.code !== 229 || !m) throw new Error(`EPSV failed: ${epsv.text}`);
     const port = Number(m[1]);
-    let sessionReused: boolean | undefined;
-    let dataError: Error | undefined;
-    const data: net.Socket = options.protect
+    const socket: net.Socket = options.protect
       ? tls.connect({ host: this.host, port, ...this.tlsOptions, ...(options.reuseSession !== false && this.session ? { session: this.session } : {}) })
       : net.connect({ host: this.host, port });
-    if (data instanceof tls.TLSSocket) data.once('secureConnect', () => (sessionReused = data.isSessionReused()));
-    data.on('error', (err) => (dataError ??= err));
+    let sessionReused: boolean | undefined;
+    let error: Error | undefined;
+    socket.on('error', (err) => (error ??= err));
+    const secured = new Promise<void>((resolve, reject) => {
+      socket.once('secureConnect', () => {
+        sessionReused = (socket as tls.TLSSocket).isSessionReused();
+        resolve();
+      });
+      socket.once('close', () => reject(new Error('data connection closed before its TLS handshake')));
+    });
+    secured.catch(() => {}); // only protected connections are waited on
     const chunks: Buffer[] = [];
-    data.on('data', (c: Buffer) => chunks.push(c));
-    const closed = new Promise<void>((resolve) => data.once('close', () => resolve()));
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    const received = new Promise<Buffer>((resolve) => socket.once('close', () => resolve(Buffer.concat(chunks))));
+    return {
+      socket,
+      secured,
+      received,
+      get sessionReused() {
+        return sessionReused;
+      },
+      get error() {
+        return error;
+      },
+    };
+  }
+
+  /** EPSV, connect, send `command` and run the transfer to its final reply. */
+  async transfer(command: string, options: DataTransferOptions = {}): Promise<DataTransferResult> {
+    const data = await this.openData(options);
     try {
       this.write(command);
       const preliminary = await this.read();
-      if (preliminary.code >= 200) return { preliminary, final: undefined, data: Buffer.alloc(0), sessionReused, dataError };
-      if (options.upload) data.end(options.upload);
-      await withTimeout(closed, this.timeoutMs, 'data connection close');
+      if (preliminary.code >= 200) return { preliminary, final: undefined, data: Buffer.alloc(0), sessionReused: data.sessionReused, dataError: data.error };
+      if (options.upload) data.socket.end(options.upload);
+      const received = await withTimeout(data.received, this.timeoutMs, 'data connection close');
       const final = await this.read();
-      return { preliminary, final, data: Buffer.concat(chunks), sessionReused, dataError };
+      return { preliminary, final, data: received, sessionReused: data.sessionReused, dataError: data.error };
     } finally {
-      data.destroy();
+      data.socket.destroy();
     }
   }
 
@@ -197,7 +233,8 @@ function onceConnected(socket: net.Socket, event: 'connect' | 'secureConnect'): 
   });
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** `promise`, or a rejection naming `what` after `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer!: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
