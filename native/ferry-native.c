@@ -1,4 +1,5 @@
-// Ferry's native helper: sendfile(2) and TCP_CORK for plain FTP downloads, which Node does not expose.
+// Ferry's native helper: sendfile(2) and TCP_CORK for plain FTP downloads, which Node does not expose
+// (and, in kernel-receive.c, plain uploads received on a thread of their own).
 // The kernel copies the file's pages into the socket; Ferry's JavaScript loop drives it (one call
 // per burst, until the socket is full) and waits for room with a poller, on the same event loop.
 // Linux only; without this module Ferry reads into its own buffers and writes them (src/data).
@@ -12,34 +13,7 @@
 #include <node_api.h>
 #include <uv.h>
 
-#define CHECK(call)                                                        \
-  do {                                                                     \
-    if ((call) != napi_ok) {                                               \
-      napi_throw_error(env, NULL, "ferry-native: " #call " failed");       \
-      return NULL;                                                         \
-    }                                                                      \
-  } while (0)
-
-static napi_value make_int64(napi_env env, int64_t value) {
-  napi_value result;
-  if (napi_create_int64(env, value, &result) != napi_ok) return NULL;
-  return result;
-}
-
-// Reads up to `max` arguments into argv (those not given are undefined). False, with a TypeError
-// naming `usage` thrown, when fewer than `min` were given.
-static bool get_args(napi_env env, napi_callback_info info, size_t min, size_t max, napi_value* argv, const char* usage) {
-  size_t argc = max;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
-    napi_throw_error(env, NULL, "ferry-native: napi_get_cb_info failed");
-    return false;
-  }
-  if (argc < min) {
-    napi_throw_type_error(env, NULL, usage);
-    return false;
-  }
-  return true;
-}
+#include "napi-helpers.h"
 
 // sendfile(outFd, inFd, offset, count): bytes sent (0 at the end of the file), or -errno
 // (-EAGAIN when the non-blocking socket is full). Never blocks on the socket.
@@ -133,17 +107,11 @@ static void on_writable(uv_poll_t* handle, int status, int events) {
   napi_env env = w->env;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  napi_value callback, resource, argv[1], result;
+  napi_value callback, resource, argv[1];
   if (napi_get_reference_value(env, w->callback, &callback) == napi_ok &&
       napi_get_reference_value(env, w->self, &resource) == napi_ok &&
       napi_create_int32(env, status, &argv[0]) == napi_ok) {
-    // make_callback runs the microtasks the callback queued (promise continuations), as any
-    // callback from Node's own I/O does.
-    if (napi_make_callback(env, w->context, resource, callback, 1, argv, &result) == napi_pending_exception) {
-      // A throwing callback is a bug in Ferry: report it as any uncaught exception.
-      napi_value error;
-      if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
-    }
+    call_back(env, w->context, resource, callback, 1, argv);
   }
   napi_close_handle_scope(env, scope);
 }
@@ -231,8 +199,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sendfile", NULL, js_sendfile, NULL, NULL, NULL, napi_default, NULL},
       {"watchWritable", NULL, js_watch_writable, NULL, NULL, NULL, napi_default, NULL},
       {"tcpCork", NULL, js_tcp_cork, NULL, NULL, NULL, napi_default, NULL},
+      {"receiveToFile", NULL, ferry_receive_to_file, NULL, NULL, NULL, napi_default, NULL},
   };
-  CHECK(napi_define_properties(env, exports, 3, props));
+  CHECK(napi_define_properties(env, exports, 4, props));
   return exports;
 }
 

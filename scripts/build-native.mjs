@@ -1,6 +1,7 @@
-// npm install hook: builds Ferry's optional native helper (native/, sendfile(2) for plain downloads)
+// npm install hook: builds Ferry's optional native helper (native/: sendfile(2) for plain downloads,
+// a thread per plain upload)
 // with the node-gyp that npm ships. A machine without a C compiler still gets a working Ferry: the
-// build failing is a warning, and plain downloads then go through Ferry's buffers.
+// build failing is a warning, and plain transfers then go through Ferry's buffers and event loop.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -17,5 +18,5 @@ if (result.status === 0) {
   console.log('ferry: built the native sendfile helper (native/build)');
 } else {
   const detail = (result.error?.message ?? `${result.stderr ?? ''}`.trim().split('\n').slice(-5).join('\n')) || `exit ${result.status}`;
-  console.warn(`ferry: could not build the native sendfile helper; plain downloads will copy through Ferry's buffers.\n${detail}`);
+  console.warn(`ferry: could not build the native sendfile helper; plain downloads will copy through Ferry's buffers, plain uploads are read on its event loop.\n${detail}`);
 }

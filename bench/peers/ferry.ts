@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import YAML from 'yaml';
 import { addUser } from '../../src/auth/users-file.js';
+import { kernelReceiveAvailable } from '../../src/data/kernel-receive.js';
 import { kernelSendAvailable } from '../../src/data/kernel-send.js';
 import { PORTS, REPO_DIR } from '../plan.js';
 import { launch, type BenchServer, type PeerContext, type Preparation, type RunningServer, type Variant } from './bench-server.js';
@@ -31,7 +32,7 @@ export class FerryPeer implements BenchServer {
       await addUser(usersFile, { name: ctx.user.name, password: ctx.user.password, home: ctx.dataDir, permissions: 'full' });
       for (const variant of ['tls', 'plain'] as const) await writeFile(this.configFile(variant), YAML.stringify(this.config(variant)));
       // The report says whether plain downloads used sendfile (the native helper is built) or copied.
-      const plainDownloads = kernelSendAvailable ? 'sendfile' : 'no sendfile: native helper not built';
+      const plainDownloads = kernelSendAvailable ? (kernelReceiveAvailable ? 'sendfile, upload threads' : 'sendfile') : 'no sendfile: native helper not built';
       return { ok: true, version: `${pkg.version} (Node ${process.version}, ${plainDownloads})` };
     } catch (err) {
       return { ok: false, reason: `cannot prepare Ferry: ${(err as Error).message}` };

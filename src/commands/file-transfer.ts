@@ -5,12 +5,14 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { byteCounter } from '../data/byte-counter.js';
 import { fromNetworkAscii, toNetworkAscii } from '../data/ascii-transform.js';
+import { claimUploadThread, receiveWithKernel } from '../data/kernel-receive.js';
+import { plainSocketFd } from '../data/kernel-send.js';
 import { UploadReceiver } from '../data/receive-file.js';
 import { sendFile } from '../data/send-file.js';
 import { runTransfer, secureDownloadEarly } from '../data/transfer.js';
 import { FerryError } from '../errors/ferry-error.js';
 import { Reply } from '../protocol/reply-codes.js';
-import type { WriteMode } from '../storage/storage.js';
+import type { WriteMode, WriteSource } from '../storage/storage.js';
 import { baseName, joinVirtual, parentOf, type VirtualPath } from '../storage/virtual-path.js';
 import { defineCommands, type LoggedInContext } from './command-spec.js';
 
@@ -61,25 +63,43 @@ async function store(ctx: LoggedInContext, mode: WriteMode, target: VirtualPath,
   const start = mode === 'resume' ? session.restOffset : 0;
   const binary = session.type === 'I';
   const receiver = new UploadReceiver();
-  await runTransfer(session, {
-    verb,
-    path: target,
-    direction: 'upload',
-    openingText: openingText ?? `Opening ${modeName(session.type)} mode data connection for ${baseName(target)}`,
-    doneText,
-    onread: binary ? receiver.onread : undefined,
-    async body(socket, signal) {
-      const options = { mode, start, signal, keepPartial: session.config.storage.partialUploads === 'keep' };
-      if (binary) receiver.attach(socket, socket, signal);
-      else {
-        const converted = fromNetworkAscii();
-        pipeline(socket, converted).catch(() => {}); // its error reaches the receiver through `converted`
-        receiver.attach(converted, socket, signal);
-      }
-      const result = await storage.write(target, receiver, options);
-      return result.bytes;
-    },
-  });
+  // A plain binary upload into a passive connection (accepted paused, so Node has read none of it)
+  // may go to a thread of its own, which reads it and writes the file (kernel-receive.ts).
+  const releaseThread =
+    binary && session.prot !== 'P' && session.data.isPassive ? claimUploadThread(session.config.storage.uploadThreads) : undefined;
+  let threadBytes: number | undefined; // written by the thread, which the socket's counters miss
+  try {
+    await runTransfer(session, {
+      verb,
+      path: target,
+      direction: 'upload',
+      openingText: openingText ?? `Opening ${modeName(session.type)} mode data connection for ${baseName(target)}`,
+      doneText,
+      onread: binary && !releaseThread ? receiver.onread : undefined,
+      progress: () => threadBytes,
+      async body(socket, signal) {
+        const options = { mode, start, signal, keepPartial: session.config.storage.partialUploads === 'keep' };
+        if (releaseThread && plainSocketFd(socket) !== undefined) {
+          const onThread: WriteSource = {
+            receiveInto: (fileFd, position) => receiveWithKernel({ socket, fileFd, position, signal, onProgress: (n) => (threadBytes = n) }),
+            // A backend without host files iterates: the connection is then read on the event loop.
+            [Symbol.asyncIterator]: () => (receiver.attach(socket, socket, signal), receiver[Symbol.asyncIterator]()),
+          };
+          return (await storage.write(target, onThread, options)).bytes;
+        }
+        if (binary) receiver.attach(socket, socket, signal);
+        else {
+          const converted = fromNetworkAscii();
+          pipeline(socket, converted).catch(() => {}); // its error reaches the receiver through `converted`
+          receiver.attach(converted, socket, signal);
+        }
+        const result = await storage.write(target, receiver, options);
+        return result.bytes;
+      },
+    });
+  } finally {
+    releaseThread?.();
+  }
 }
 
 /** STOR: refuse before the data connection opens when the target cannot be written. */

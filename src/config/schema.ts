@@ -92,6 +92,13 @@ export const storageSchema = z
       .boolean()
       .default(true)
       .describe('Send plain (unencrypted) binary downloads with the kernel\'s sendfile(2), as vsftpd and ProFTPD do, when Ferry\'s native helper is built (Linux); off: read into Ferry\'s buffers and write them (better for files on slow or network storage, whose uncached reads sendfile does on Ferry\'s main thread). TLS downloads always go through Ferry\'s buffers'),
+    uploadThreads: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024)
+      .default(16)
+      .describe('How many plain (unencrypted) binary uploads may each be received on a thread of their own at once: it reads the data connection and writes the file, as vsftpd\'s and ProFTPD\'s processes do (needs Ferry\'s native helper, Linux; passive data connections). Uploads beyond that, TLS and ASCII uploads, and every upload with 0 are read on Ferry\'s event loop'),
     overwrite: z.boolean().default(true).describe('Allow STOR to replace an existing file (users also need the delete permission)'),
     umask: z
       .string()

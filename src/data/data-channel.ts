@@ -54,6 +54,11 @@ export class DataChannel {
     return this.pending !== undefined;
   }
 
+  /** Whether a passive connection is prepared (accepted paused: nothing is read before its transfer). */
+  get isPassive(): boolean {
+    return this.pending?.kind === 'passive';
+  }
+
   /** Whether the prepared connection's TLS handshake began for a download (beginSecure). */
   get isSecuredForDownload(): boolean {
     return this.pending?.kind === 'securing';

@@ -3,7 +3,6 @@ import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,39 +10,12 @@ import { after, before, describe, test } from 'node:test';
 import { TLSSocket } from 'node:tls';
 import type { FileReader } from '../storage/storage.js';
 import { kernelSendAvailable, plainSocketFd, sendWithKernel } from './kernel-send.js';
+import { native } from './native.js';
+import { socketPair, withPair } from '../../test/helpers/socket-pair.js';
 import { sendFile } from './send-file.js';
 
 const MiB = 1024 * 1024;
 const WITHIN = { timeout: 20_000 };
-
-/** A connected loopback pair: `sender` is the server's side. */
-async function socketPair(options: net.ServerOpts = {}): Promise<{ sender: net.Socket; receiver: net.Socket; close(): void }> {
-  const server = net.createServer(options);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
-  const receiver = net.connect(port, '127.0.0.1');
-  const sender = await accepted;
-  server.close();
-  return {
-    sender,
-    receiver,
-    close() {
-      sender.destroy();
-      receiver.destroy();
-    },
-  };
-}
-
-/** Runs `use` with a fresh pair, closed afterwards whatever happens. */
-async function withPair(use: (pair: Awaited<ReturnType<typeof socketPair>>) => Promise<void>, options: net.ServerOpts = {}): Promise<void> {
-  const pair = await socketPair(options);
-  try {
-    await use(pair);
-  } finally {
-    pair.close();
-  }
-}
 
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -83,18 +55,18 @@ describe('sendfile (kernel-send)', () => {
 
   /** A send through a socket the peer does not read, aborted after `ms`: rejects with the reason. */
   async function abortWhileFull(pair: Awaited<ReturnType<typeof socketPair>>, ms: number): Promise<void> {
-    pair.receiver.pause();
+    pair.client.pause();
     const controller = new AbortController();
-    const sending = send(pair.sender, 0, controller.signal);
+    const sending = send(pair.server, 0, controller.signal);
     setTimeout(() => controller.abort(new Error('ABOR')), ms);
     await assert.rejects(sending, /ABOR/);
   }
 
   /** A send through a socket the peer does not read, reset by the peer after `ms`: a connection error. */
   async function resetWhileFull(pair: Awaited<ReturnType<typeof socketPair>>, ms: number): Promise<void> {
-    pair.receiver.pause();
-    const sending = send(pair.sender, 0);
-    setTimeout(() => pair.receiver.resetAndDestroy(), ms);
+    pair.client.pause();
+    const sending = send(pair.server, 0);
+    setTimeout(() => pair.client.resetAndDestroy(), ms);
     await assert.rejects(sending, (err: NodeJS.ErrnoException) => ['EPIPE', 'ECONNRESET'].includes(err.code ?? ''));
   }
 
@@ -107,15 +79,15 @@ describe('sendfile (kernel-send)', () => {
 
   test('sends the file from an offset, whole, through a socket that fills up', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
     await withPair(async (pair) => {
-      const received = receiveAll(pair.receiver);
-      pair.receiver.pause(); // let the socket fill, so sendfile reports EAGAIN and the watch waits
+      const received = receiveAll(pair.client);
+      pair.client.pause(); // let the socket fill, so sendfile reports EAGAIN and the watch waits
       const progress: number[] = [];
-      const sending = send(pair.sender, 1000, undefined, (n) => progress.push(n));
+      const sending = send(pair.server, 1000, undefined, (n) => progress.push(n));
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.ok(progress.length > 0 && progress.at(-1)! < content.length - 1000, 'stops at a full socket');
-      pair.receiver.resume();
+      pair.client.resume();
       const sent = await sending;
-      pair.sender.end();
+      pair.server.end();
       assert.equal(sent, content.length - 1000);
       assert.equal(progress.at(-1), sent);
       assert.equal(sha256(await received), sha256(content.subarray(1000)));
@@ -125,29 +97,29 @@ describe('sendfile (kernel-send)', () => {
   test('the socket is corked while sendfile sends, and uncorked once the send ends, whole, small or aborted', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
     // The helper itself, to read TCP_CORK back (getsockopt): an uncork that never comes would only
     // show as a 200 ms wait for the last segment, which no test should time.
-    const { tcpCork } = createRequire(import.meta.url)('../../native/build/Release/ferry_native.node') as { tcpCork(fd: number): number };
+    const { tcpCork } = native!;
     await withPair(async (pair) => {
-      const socketFd = plainSocketFd(pair.sender)!;
-      const received = receiveAll(pair.receiver);
-      pair.receiver.pause();
-      const sending = send(pair.sender, 0);
+      const socketFd = plainSocketFd(pair.server)!;
+      const received = receiveAll(pair.client);
+      pair.client.pause();
+      const sending = send(pair.server, 0);
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(tcpCork(socketFd), 1, 'corked while the socket is full');
-      pair.receiver.resume();
+      pair.client.resume();
       await sending;
       assert.equal(tcpCork(socketFd), 0, 'uncorked when the file is sent');
-      pair.sender.end();
+      pair.server.end();
       assert.equal(sha256(await received), sha256(content));
     });
     await withPair(async (pair) => {
-      const received = receiveAll(pair.receiver);
-      assert.equal(await send(pair.sender, content.length - 100), 100);
-      assert.equal(tcpCork(plainSocketFd(pair.sender)!), 0, 'uncorked after a send of one call');
-      pair.sender.end();
+      const received = receiveAll(pair.client);
+      assert.equal(await send(pair.server, content.length - 100), 100);
+      assert.equal(tcpCork(plainSocketFd(pair.server)!), 0, 'uncorked after a send of one call');
+      pair.server.end();
       assert.equal(sha256(await received), sha256(content.subarray(content.length - 100)));
     });
     await withPair(async (pair) => {
-      const socketFd = plainSocketFd(pair.sender)!;
+      const socketFd = plainSocketFd(pair.server)!;
       await abortWhileFull(pair, 50);
       assert.equal(tcpCork(socketFd), 0, 'uncorked after an abort');
     });
@@ -155,9 +127,9 @@ describe('sendfile (kernel-send)', () => {
 
   test('an offset at the end of the file sends nothing', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
     await withPair(async (pair) => {
-      const received = receiveAll(pair.receiver);
-      const sent = await send(pair.sender, content.length);
-      pair.sender.end();
+      const received = receiveAll(pair.client);
+      const sent = await send(pair.server, content.length);
+      pair.server.end();
       assert.equal(sent, 0);
       assert.equal((await received).length, 0);
     });
@@ -174,12 +146,12 @@ describe('sendfile (kernel-send)', () => {
   test('a peer that half-closes while the socket is full does not make the wait spin', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
     await withPair(
       async (pair) => {
-        pair.receiver.pause();
+        pair.client.pause();
         const controller = new AbortController();
-        const sending = send(pair.sender, 0, controller.signal);
+        const sending = send(pair.server, 0, controller.signal);
         sending.catch(() => {});
         await new Promise((resolve) => setTimeout(resolve, 50));
-        pair.receiver.end(); // FIN: the peer stops sending but still reads; this side stays open
+        pair.client.end(); // FIN: the peer stops sending but still reads; this side stays open
         const before = process.cpuUsage();
         await new Promise((resolve) => setTimeout(resolve, 300));
         const used = process.cpuUsage(before);
@@ -195,9 +167,9 @@ describe('sendfile (kernel-send)', () => {
 
   test('a socket Node closes mid-file (the peer\'s FIN, no half-open) ends it with a connection error', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
     await withPair(async (pair) => {
-      pair.receiver.pause();
-      const sending = send(pair.sender, 0);
-      setTimeout(() => pair.receiver.end(), 50);
+      pair.client.pause();
+      const sending = send(pair.server, 0);
+      setTimeout(() => pair.client.end(), 50);
       // Never EBADF: after the watch starts, sendfile writes to the watch's own descriptor, not to a
       // number Node may have closed (and the kernel given to another connection).
       await assert.rejects(sending, (err: NodeJS.ErrnoException) => ['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED'].includes(err.code ?? ''));
@@ -206,19 +178,19 @@ describe('sendfile (kernel-send)', () => {
 
   test('re-arms the socket idle timeout after each burst (Node does not see these bytes)', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
     await withPair(async (pair) => {
-      pair.sender.setTimeout(30_000, () => {});
+      pair.server.setTimeout(30_000, () => {});
       const rearmed: number[] = [];
-      const setTimeoutOf = pair.sender.setTimeout.bind(pair.sender);
-      pair.sender.setTimeout = ((ms: number, callback?: () => void) => {
+      const setTimeoutOf = pair.server.setTimeout.bind(pair.server);
+      pair.server.setTimeout = ((ms: number, callback?: () => void) => {
         rearmed.push(ms);
         return setTimeoutOf(ms, callback);
-      }) as typeof pair.sender.setTimeout;
-      const received = receiveAll(pair.receiver);
-      await send(pair.sender, 0);
-      pair.sender.end();
+      }) as typeof pair.server.setTimeout;
+      const received = receiveAll(pair.client);
+      await send(pair.server, 0);
+      pair.server.end();
       assert.equal((await received).length, content.length);
       assert.ok(rearmed.length > 0 && rearmed.every((ms) => ms === 30_000), `re-armed ${rearmed.length} times`);
-      assert.equal(pair.sender.listenerCount('timeout'), 1, 're-arming adds no listener');
+      assert.equal(pair.server.listenerCount('timeout'), 1, 're-arming adds no listener');
     });
   });
 
@@ -241,11 +213,11 @@ describe('sendfile (kernel-send)', () => {
     try {
       const expected = sha256(content.subarray(4096));
       const runs = pairs.map(async (pair, i) => {
-        const received = receiveAll(pair.receiver);
-        pair.receiver.pause();
-        setTimeout(() => pair.receiver.resume(), 20 * i); // staggered: the socket fills, the watch waits
-        assert.equal(await send(pair.sender, 4096), content.length - 4096);
-        pair.sender.end();
+        const received = receiveAll(pair.client);
+        pair.client.pause();
+        setTimeout(() => pair.client.resume(), 20 * i); // staggered: the socket fills, the watch waits
+        assert.equal(await send(pair.server, 4096), content.length - 4096);
+        pair.server.end();
         assert.equal(sha256(await received), expected);
       });
       await Promise.all(runs);
@@ -260,7 +232,7 @@ describe('sendfile (kernel-send)', () => {
 
   test('plainSocketFd: a TCP socket has one, a TLS socket has none', async () => {
     await withPair(async (pair) => {
-      assert.equal(typeof plainSocketFd(pair.sender), 'number');
+      assert.equal(typeof plainSocketFd(pair.server), 'number');
       assert.equal(plainSocketFd(new TLSSocket(new net.Socket())), undefined);
     });
   });
@@ -280,17 +252,17 @@ describe('sendfile (kernel-send)', () => {
 
   test('sendFile takes the sendfile path for a plain socket when allowed, the buffers otherwise', { ...WITHIN, skip: !kernelSendAvailable }, async () => {
     await withPair(async (pair) => {
-      const received = receiveAll(pair.receiver);
+      const received = receiveAll(pair.client);
       let progress = 0;
       const options = { expected: content.length, kernel: true, onProgress: (n: number) => (progress = n) };
-      const sent = await sendFile(descriptorOnlyReader(), pair.sender, new AbortController().signal, options);
+      const sent = await sendFile(descriptorOnlyReader(), pair.server, new AbortController().signal, options);
       assert.equal(sent, content.length);
       assert.equal(progress, content.length);
       assert.equal(sha256(await received), sha256(content));
     });
     await withPair(async (second) => {
       const options = { expected: content.length, kernel: false, onProgress() {} };
-      await assert.rejects(sendFile(descriptorOnlyReader(), second.sender, new AbortController().signal, options), /read through the buffers/);
+      await assert.rejects(sendFile(descriptorOnlyReader(), second.server, new AbortController().signal, options), /read through the buffers/);
     });
   });
 });

@@ -1,34 +1,10 @@
 // Plain binary downloads through sendfile(2), as vsftpd and ProFTPD send files: the kernel moves the
 // file's pages into the socket, with no copy through Ferry's buffers. Node has no sendfile, so a
 // small native module (native/, built by `npm install`) provides the system call and a writability
-// watch; without it (not built, not Linux) downloads read into Ferry's buffers (send-file.ts).
-import { createRequire } from 'node:module';
+// watch (native.ts); without it (not built, not Linux) downloads read into Ferry's buffers (send-file.ts).
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
-import { getSystemErrorName } from 'node:util';
-
-interface FerryNative {
-  /** Bytes sent (0 at the end of the file), or -errno (-EAGAIN: the socket is full). */
-  sendfile(outFd: number, inFd: number, offset: number, count: number): number;
-  /**
-   * Calls back (0, or -errno on a socket error, after which it has stopped) whenever the socket has
-   * room, until closed. `fd` is the watch's own duplicate of the socket, open until close().
-   */
-  watchWritable(fd: number, callback: (status: number) => void): { fd: number; close(): void };
-  /** Sets TCP_CORK when `on` is given; returns the setting then in force (0 or 1), or -errno. */
-  tcpCork(fd: number, on?: boolean): number;
-}
-
-function loadNative(): FerryNative | undefined {
-  if (process.platform !== 'linux') return undefined;
-  try {
-    return createRequire(import.meta.url)('../../native/build/Release/ferry_native.node') as FerryNative;
-  } catch {
-    return undefined;
-  }
-}
-
-const native = loadNative();
+import { native, systemError } from './native.js';
 
 /** Whether this process can send files with sendfile(2) (the native module is built and loaded). */
 export const kernelSendAvailable = native !== undefined;
@@ -83,7 +59,7 @@ export function sendWithKernel(options: KernelSendOptions): Promise<number> {
       }
       if (n === 0) return 'done';
       if (n === -constants.errno.EAGAIN) return 'full';
-      throw systemError(n);
+      throw systemError(n, 'sendfile');
     }
     return 'more';
   };
@@ -120,7 +96,7 @@ export function sendWithKernel(options: KernelSendOptions): Promise<number> {
         if (offset > before) progressed();
         if (state === 'done') finish();
         // libuv stops a watch whose socket reported an error: one that is still full is done for.
-        else if (state === 'full' && status < 0) finish(systemError(status));
+        else if (state === 'full' && status < 0) finish(systemError(status, 'sendfile'));
       } catch (err) {
         finish(err);
       }
@@ -142,13 +118,4 @@ export function sendWithKernel(options: KernelSendOptions): Promise<number> {
       finish(err); // no descriptor left to duplicate (EMFILE), say
     }
   });
-}
-
-function systemError(negativeErrno: number): NodeJS.ErrnoException {
-  const code = getSystemErrorName(negativeErrno);
-  const err: NodeJS.ErrnoException = new Error(`sendfile failed: ${code}`);
-  err.code = code;
-  err.errno = negativeErrno;
-  err.syscall = 'sendfile';
-  return err;
 }

@@ -12,6 +12,7 @@ import { UserStore } from '../auth/user-store.js';
 import { defaultConfigYaml } from '../config/config-docs.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import type { FerryConfig } from '../config/schema.js';
+import { kernelReceiveAvailable } from '../data/kernel-receive.js';
 import { kernelSendAvailable } from '../data/kernel-send.js';
 import { FerryError } from '../errors/ferry-error.js';
 import { createLogger } from '../log/logger.js';
@@ -155,8 +156,9 @@ export async function startFerry(configFile: string, options: StartOptions = {})
 
   const tlsSetup = await loadTls(config, loaded.baseDir, paths, print);
   for (const w of [...(tlsSetup?.warnings ?? []), ...(await configSecretWarnings(loaded))]) logger.warn(w);
-  if (config.storage.sendfile && !kernelSendAvailable && process.platform === 'linux') {
-    logger.info("storage.sendfile: the native helper (native/) is not built, so plain downloads are copied through Ferry's buffers; `npm install` builds it when python3, make and a C compiler are present");
+  if ((config.storage.sendfile || config.storage.uploadThreads > 0) && !kernelReceiveAvailable && process.platform === 'linux') {
+    const what = kernelSendAvailable ? 'a build older than upload threads, so plain uploads are read on the event loop' : "not built, so plain downloads are copied through Ferry's buffers and plain uploads are read on the event loop";
+    logger.info(`storage.sendfile, storage.uploadThreads: the native helper (native/) is ${what}; \`npm install\` builds it when python3, make and a C compiler are present`);
   }
   const provider = tlsSetup ? new SecureContextProvider(tlsSetup.material, { minVersion: config.tls.minVersion, ciphers: config.tls.ciphers }) : undefined;
 

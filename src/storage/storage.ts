@@ -54,6 +54,19 @@ export interface ReadOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * What a write consumes: chunks, each written before the next is asked for. A source may also move
+ * its bytes into an open host file itself (`receiveInto`: a plain upload, received on a thread of its
+ * own); a backend that writes to a local descriptor calls that instead of iterating.
+ */
+export interface WriteSource extends AsyncIterable<Uint8Array> {
+  /**
+   * Write everything into `fd`, from `position` (undefined: at the descriptor's offset); resolves
+   * with the bytes written, rejects as iterating would (what arrived before stays in the file).
+   */
+  receiveInto?(fd: number, position: number | undefined): Promise<number>;
+}
+
 export interface WriteOptions {
   mode: WriteMode;
   /** Offset for `resume`. */
@@ -102,7 +115,7 @@ export interface Storage {
    * for, so each is written before the next is requested. Rejects if the source errors or the signal
    * aborts; see `keepPartial`.
    */
-  write(path: VirtualPath, source: AsyncIterable<Uint8Array>, options: WriteOptions): Promise<WriteResult>;
+  write(path: VirtualPath, source: WriteSource, options: WriteOptions): Promise<WriteResult>;
   mkdir(path: VirtualPath): Promise<void>;
   rmdir(path: VirtualPath): Promise<void>;
   remove(path: VirtualPath): Promise<void>;

@@ -10,7 +10,9 @@ import { Readable } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from 'basic-ftp';
+import { kernelReceiveAvailable } from '../../src/data/kernel-receive.js';
 import { kernelSendAvailable } from '../../src/data/kernel-send.js';
+import { UploadReceiver } from '../../src/data/receive-file.js';
 import { LocalFileReader } from '../../src/storage/local/local-file-reader.js';
 import { connectClient } from '../helpers/connect-client.js';
 import { HashSink } from '../helpers/hash-sink.js';
@@ -36,6 +38,22 @@ async function countingBufferReads(body: () => Promise<void>): Promise<number> {
     LocalFileReader.prototype.readInto = original;
   }
   return reads;
+}
+
+/** How many uploads `body` read through UploadReceiver (on the event loop, not on an upload thread). */
+async function countingEventLoopUploads(body: () => Promise<void>): Promise<number> {
+  const original = UploadReceiver.prototype[Symbol.asyncIterator];
+  let uploads = 0;
+  UploadReceiver.prototype[Symbol.asyncIterator] = function (this: UploadReceiver) {
+    uploads++;
+    return original.call(this);
+  };
+  try {
+    await body();
+  } finally {
+    UploadReceiver.prototype[Symbol.asyncIterator] = original;
+  }
+  return uploads;
 }
 
 /**
@@ -133,8 +151,38 @@ describe('transfers', () => {
         if (secure) assert.ok(reads > 0, 'read through the buffers');
         else assert.equal(reads, 0, 'sent with sendfile');
       });
+
+      test(`a binary upload goes ${secure ? 'through Ferry\'s event loop (TLS)' : 'to an upload thread, not through Ferry\'s event loop'}`, { skip: !secure && !kernelReceiveAvailable && 'native helper not built' }, async () => {
+        const data = randomBytes(5 * MiB + 3);
+        const name = `${secure}-upload-path.bin`;
+        const uploads = await countingEventLoopUploads(async () => {
+          assert.equal((await client.uploadFrom(Readable.from([data]), name)).code, 226);
+        });
+        assert.equal(await sha256File(path.join(server.user.home, name)), sha256(data));
+        assert.equal(uploads, secure ? 1 : 0);
+        // The session goes on, and the next upload (APPE: at the file's end) takes a thread again.
+        const more = randomBytes(70_000);
+        assert.equal((await client.appendFrom(Readable.from([more]), name)).code, 226);
+        assert.equal(await sha256File(path.join(server.user.home, name)), sha256(Buffer.concat([data, more])));
+      });
     });
   }
+
+  test('storage.uploadThreads 0: a plain binary upload is read on the event loop, byte exact', async () => {
+    const off = await startTestServer({ config: { storage: { uploadThreads: 0 } } });
+    const plain = await connectClient(off, { secure: false });
+    try {
+      const data = randomBytes(3 * MiB);
+      const uploads = await countingEventLoopUploads(async () => {
+        assert.equal((await plain.uploadFrom(Readable.from([data]), 'on-the-loop.bin')).code, 226);
+      });
+      assert.equal(uploads, 1);
+      assert.equal(await sha256File(path.join(off.user.home, 'on-the-loop.bin')), sha256(data));
+    } finally {
+      plain.close();
+      await off.stop();
+    }
+  });
 
   test('storage.sendfile off: a plain binary download reads through Ferry\'s buffers, byte exact', async () => {
     const off = await startTestServer({ config: { storage: { sendfile: false } } });

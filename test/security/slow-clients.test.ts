@@ -69,6 +69,37 @@ describe('slow clients', () => {
     data.destroy();
     await client.close();
   });
+
+  // Plain binary uploads are received on a thread of their own (storage.uploadThreads), which Node's
+  // socket timer does not see: the thread reports its progress to keep the timer going.
+  test('an upload that stalls gets 426 after the data idle timeout, and nothing of it is kept; its session goes on', async () => {
+    const client = await RawFtpClient.login(server.host, server.port, DEFAULT_USER.name, DEFAULT_USER.password);
+    const data = await client.pasv();
+    assert.equal((await client.send('STOR stalled.bin')).code, 150);
+    data.write(Buffer.alloc(100_000, 3)); // then nothing, with the connection open
+    const reply = await client.read();
+    assert.equal(reply.code, 426);
+    assert.match(reply.text, /idle/);
+    assert.equal((await client.send('SIZE stalled.bin')).code, 550);
+    assert.equal((await client.send('NOOP')).code, 200);
+    data.destroy();
+    await client.close();
+  });
+
+  test('an upload that trickles for longer than the data idle timeout, never pausing that long, completes', async () => {
+    const client = await RawFtpClient.login(server.host, server.port, DEFAULT_USER.name, DEFAULT_USER.password);
+    const data = await client.pasv();
+    assert.equal((await client.send('STOR trickled.bin')).code, 150);
+    const piece = Buffer.alloc(4096, 5);
+    for (let i = 0; i < 12; i++) {
+      data.write(piece);
+      await sleep(200); // 2.4 s in all, against a 1 s idle timeout
+    }
+    data.end();
+    assert.equal((await client.read()).code, 226);
+    assert.equal((await client.send('SIZE trickled.bin')).text, `213 ${12 * 4096}`);
+    await client.close();
+  });
 });
 
 function openFds(): Promise<number> {

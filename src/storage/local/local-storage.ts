@@ -6,7 +6,7 @@ import { resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FerryError } from '../../errors/ferry-error.js';
 import type { LineFormat } from '../../listing/line-format.js';
-import type { FileReader, FileStat, ReadOptions, Storage, StorageCapabilities, WriteOptions, WriteResult } from '../storage.js';
+import type { FileReader, FileStat, ReadOptions, Storage, StorageCapabilities, WriteOptions, WriteResult, WriteSource } from '../storage.js';
 import type { VirtualPath } from '../virtual-path.js';
 import { HostPathResolver } from './host-path-resolver.js';
 import { listDirectory, listDirectoryLines, listingEntry } from './list-directory.js';
@@ -125,7 +125,7 @@ export class LocalStorage implements Storage {
     }
   }
 
-  write(path: VirtualPath, source: AsyncIterable<Uint8Array>, options: WriteOptions): Promise<WriteResult> {
+  write(path: VirtualPath, source: WriteSource, options: WriteOptions): Promise<WriteResult> {
     return writeLocalFile(this.resolver, path, source, options, { hiddenStores: this.hiddenStores, fileMode: this.fileMode });
   }
 

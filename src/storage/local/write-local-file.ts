@@ -5,7 +5,7 @@ import { constants, type Stats } from 'node:fs';
 import { lstat, open, realpath, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { FerryError } from '../../errors/ferry-error.js';
-import type { WriteOptions, WriteResult } from '../storage.js';
+import type { WriteOptions, WriteResult, WriteSource } from '../storage.js';
 import type { VirtualPath } from '../virtual-path.js';
 import { HIDDEN_STORE_PREFIX, type HostPathResolver } from './host-path-resolver.js';
 import { errnoOf, mapFsError } from './map-fs-error.js';
@@ -33,7 +33,7 @@ interface WriteTarget {
 export async function writeLocalFile(
   resolver: HostPathResolver,
   path: VirtualPath,
-  source: AsyncIterable<Uint8Array>,
+  source: WriteSource,
   options: WriteOptions,
   settings: LocalWriteSettings,
 ): Promise<WriteResult> {
@@ -108,7 +108,7 @@ async function undoOnFailure(write: Promise<WriteResult>, keep: boolean, undo: (
   }
 }
 
-async function replaceAtomically(target: WriteTarget, source: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined, fileMode: number, keep: boolean): Promise<WriteResult> {
+async function replaceAtomically(target: WriteTarget, source: WriteSource, signal: AbortSignal | undefined, fileMode: number, keep: boolean): Promise<WriteResult> {
   const tempPath = join(dirname(target.path), `${HIDDEN_STORE_PREFIX}${randomBytes(8).toString('hex')}`);
   const handle = await open(tempPath, WRITE_FLAGS | O_CREAT | O_EXCL, fileMode);
   // Keep the permissions of the file being replaced (a private 0600 file stays private).
@@ -127,7 +127,7 @@ async function replaceAtomically(target: WriteTarget, source: AsyncIterable<Uint
 }
 
 /** REST + STOR: keep the first `start` bytes, drop the rest, write from there. */
-async function resume(hostPath: string, path: VirtualPath, source: AsyncIterable<Uint8Array>, options: WriteOptions, fileMode: number): Promise<WriteResult> {
+async function resume(hostPath: string, path: VirtualPath, source: WriteSource, options: WriteOptions, fileMode: number): Promise<WriteResult> {
   const start = options.start ?? 0;
   if (!Number.isSafeInteger(start) || start < 0) throw badOffset(path);
   const handle =
@@ -145,11 +145,12 @@ async function resume(hostPath: string, path: VirtualPath, source: AsyncIterable
 
 /**
  * Run `prepare`, then write `source` into `handle` (at `position`, or the current offset) chunk by
- * chunk, each before the next is asked for; always closes the handle, and reports a failed close.
+ * chunk, each before the next is asked for, or have the source write it there itself
+ * (`receiveInto`); always closes the handle, and reports a failed close.
  */
 async function fill(
   handle: FileHandle,
-  source: AsyncIterable<Uint8Array>,
+  source: WriteSource,
   position: number | undefined,
   signal: AbortSignal | undefined,
   prepare?: () => Promise<void>,
@@ -158,10 +159,13 @@ async function fill(
     if (!(await handle.stat()).isFile()) throw new FerryError('PERMISSION_DENIED', 'not a regular file', { publicMessage: 'Not a regular file' });
     await prepare?.();
     let bytes = 0;
-    for await (const chunk of source) {
-      signal?.throwIfAborted();
-      await writeAll(handle, chunk, position === undefined ? null : position + bytes);
-      bytes += chunk.length;
+    if (source.receiveInto) bytes = await source.receiveInto(handle.fd, position);
+    else {
+      for await (const chunk of source) {
+        signal?.throwIfAborted();
+        await writeAll(handle, chunk, position === undefined ? null : position + bytes);
+        bytes += chunk.length;
+      }
     }
     signal?.throwIfAborted();
     await handle.close();
