@@ -63,10 +63,9 @@ async function store(ctx: LoggedInContext, mode: WriteMode, target: VirtualPath,
   const start = mode === 'resume' ? session.restOffset : 0;
   const binary = session.type === 'I';
   const receiver = new UploadReceiver();
-  // A plain binary upload into a passive connection (accepted paused, so Node has read none of it)
-  // may go to a thread of its own, which reads it and writes the file (kernel-receive.ts).
-  const releaseThread =
-    binary && session.prot !== 'P' && session.data.isPassive ? claimUploadThread(session.config.storage.uploadThreads) : undefined;
+  // A plain binary upload may go to a thread of its own, which reads the connection (Node reads none
+  // of it) and writes the file (kernel-receive.ts).
+  const releaseThread = binary && session.prot !== 'P' ? claimUploadThread(session.config.storage.uploadThreads) : undefined;
   let threadBytes: number | undefined; // written by the thread, which the socket's counters miss
   try {
     await runTransfer(session, {
@@ -76,6 +75,7 @@ async function store(ctx: LoggedInContext, mode: WriteMode, target: VirtualPath,
       openingText: openingText ?? `Opening ${modeName(session.type)} mode data connection for ${baseName(target)}`,
       doneText,
       onread: binary && !releaseThread ? receiver.onread : undefined,
+      unread: releaseThread !== undefined,
       progress: () => threadBytes,
       async body(socket, signal) {
         const options = { mode, start, signal, keepPartial: session.config.storage.partialUploads === 'keep' };

@@ -98,7 +98,7 @@ export const storageSchema = z
       .min(0)
       .max(1024)
       .default(16)
-      .describe('How many plain (unencrypted) binary uploads may each be received on a thread of their own at once: it reads the data connection and writes the file, as vsftpd\'s and ProFTPD\'s processes do (needs Ferry\'s native helper, Linux; passive data connections). Uploads beyond that, TLS and ASCII uploads, and every upload with 0 are read on Ferry\'s event loop'),
+      .describe('How many plain (unencrypted) binary uploads may each be received on a thread of their own at once: it reads the data connection and writes the file, as vsftpd\'s and ProFTPD\'s processes do (needs Ferry\'s native helper, Linux). Uploads beyond that, TLS and ASCII uploads, and every upload with 0 are read on Ferry\'s event loop'),
     overwrite: z.boolean().default(true).describe('Allow STOR to replace an existing file (users also need the delete permission)'),
     umask: z
       .string()

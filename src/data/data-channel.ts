@@ -32,6 +32,11 @@ export interface OpenOptions {
    * `tls`. Where this Node cannot, the caller gets 'data' events as usual.
    */
   onread?: ReadTargets;
+  /**
+   * Node must not read this plain connection (an upload thread will): a passive one stays as it was
+   * accepted (paused), an active one is paused before it connects.
+   */
+  unread?: boolean;
   signal: AbortSignal;
 }
 
@@ -52,11 +57,6 @@ export class DataChannel {
 
   get isPrepared(): boolean {
     return this.pending !== undefined;
-  }
-
-  /** Whether a passive connection is prepared (accepted paused: nothing is read before its transfer). */
-  get isPassive(): boolean {
-    return this.pending?.kind === 'passive';
   }
 
   /** Whether the prepared connection's TLS handshake began for a download (beginSecure). */
@@ -145,7 +145,7 @@ export class DataChannel {
       throw new FerryError('DATA_CONNECTION_FAILED', 'upload on a data connection secured for a download (runTransfer refuses it first)');
     }
     const plain = options.tlsScope ? undefined : options.onread?.plain;
-    const raw = await withAbort(pending.kind === 'passive' ? pending.socket : this.connectActive(pending.host, pending.port, plain), options.signal);
+    const raw = await withAbort(pending.kind === 'passive' ? pending.socket : this.connectActive(pending.host, pending.port, plain, options.unread === true), options.signal);
     if (options.tlsScope) {
       const secure = secureServerSocket(raw, options.tlsScope);
       if (options.onread) tlsReadingInto(secure, options.onread.tls);
@@ -162,9 +162,10 @@ export class DataChannel {
     else if (pending?.kind === 'securing') pending.abandon();
   }
 
-  private connectActive(host: string, port: number, onread: ReadHooks | undefined): Promise<net.Socket> {
+  private connectActive(host: string, port: number, onread: ReadHooks | undefined, unread: boolean): Promise<net.Socket> {
     return new Promise((resolve, reject) => {
       const sock = net.connect({ host, port, timeout: this.options.connectTimeoutMs, ...(onread && { onread }) });
+      if (unread) sock.pause(); // paused at connect, Node starts no read
       const fail = (err: Error) => {
         sock.destroy();
         reject(new FerryError('DATA_CONNECTION_FAILED', `active connect to ${host}:${port} failed: ${err.message}`, {

@@ -1,6 +1,8 @@
-// Uploads: the data connection's bytes are gathered into two pooled 1 MiB buffers that take turns, one
-// filling from the network while storage writes the other. A binary connection reads straight into
-// them through Node's `onread` hooks (DataChannel.open). Plain: reads of up to 1 MiB instead of
+// Uploads on the event loop (TLS, ASCII, and plain ones beyond storage.uploadThreads or without the
+// native helper; the others each go to a thread of their own, kernel-receive.ts): the data
+// connection's bytes are gathered into two pooled 1 MiB buffers that take turns, one filling from the
+// network while storage writes the other. A binary connection reads straight into them through
+// Node's `onread` hooks (DataChannel.open). Plain: reads of up to 1 MiB instead of
 // libuv's 64 KiB into fresh memory, and fewer loopback ACK rounds in the kernel; together about half
 // the server CPU per GiB (BENCHMARKS.md). TLS: each decrypted record lands in place, not in a fresh
 // 16 KiB buffer that is then copied. ASCII streams (and a Node without the hooks) copy their chunks

@@ -26,6 +26,8 @@ export interface TransferSpec {
   progress?(): number | undefined;
   /** Uploads: read the data connection into these buffers (see DataChannel.open). */
   onread?: ReadTargets;
+  /** Uploads on a thread of their own: Node must not read the (plain) data connection. */
+  unread?: boolean;
   /** Text of the final 226 reply. */
   doneText?: string;
 }
@@ -97,6 +99,7 @@ export async function runTransfer(session: Session, spec: TransferSpec): Promise
       tlsScope: session.prot === 'P' ? session.tlsScope : undefined,
       requireSessionReuse: sessionReuseRequired(session.config, session.user),
       onread: spec.onread,
+      unread: spec.unread,
       signal: controller.signal,
     });
     // Under TLS, 'secure' fires inside a step of Node's TLS layer that is not over yet. A listing
