@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const nativeDir = fileURLToPath(new URL('../native/', import.meta.url));
 if (process.platform !== 'linux') {
-  console.log('ferry: the native sendfile helper is Linux-only; skipped');
+  console.log('ferry: the native helper (sendfile, upload threads) is Linux-only; skipped');
   process.exit(0);
 }
 // npm sets npm_config_node_gyp to its own node-gyp for install scripts; otherwise try the PATH.
@@ -15,8 +15,8 @@ const nodeGyp = process.env.npm_config_node_gyp;
 const [command, args] = nodeGyp ? [process.execPath, [nodeGyp, 'rebuild']] : ['node-gyp', ['rebuild']];
 const result = spawnSync(command, args, { cwd: nativeDir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 if (result.status === 0) {
-  console.log('ferry: built the native sendfile helper (native/build)');
+  console.log('ferry: built the native helper: sendfile, upload threads (native/build)');
 } else {
   const detail = (result.error?.message ?? `${result.stderr ?? ''}`.trim().split('\n').slice(-5).join('\n')) || `exit ${result.status}`;
-  console.warn(`ferry: could not build the native sendfile helper; plain downloads will copy through Ferry's buffers, plain uploads are read on its event loop.\n${detail}`);
+  console.warn(`ferry: could not build the native helper (sendfile, upload threads); plain downloads will copy through Ferry's buffers, plain uploads are read on its event loop.\n${detail}`);
 }
