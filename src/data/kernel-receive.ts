@@ -27,13 +27,13 @@ export function claimUploadThread(limit: number): (() => void) | undefined {
 }
 
 export interface KernelReceiveOptions {
-  /** The plain data connection, not being read by Node (a passive one accepted paused). */
+  /** The plain data connection, which Node is not reading (DataChannel's `unread`: accepted or connected paused). */
   socket: Socket;
   fileFd: number;
   /** Where the first byte goes; undefined: at the file's own offset (a new file, O_APPEND). */
   position: number | undefined;
   signal: AbortSignal;
-  /** The bytes written so far, every few MiB and at the end. */
+  /** The bytes written so far: every 4 MiB or quarter of a second while bytes come, and at the end. */
   onProgress(bytes: number): void;
 }
 
