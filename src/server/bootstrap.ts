@@ -156,9 +156,14 @@ export async function startFerry(configFile: string, options: StartOptions = {})
 
   const tlsSetup = await loadTls(config, loaded.baseDir, paths, print);
   for (const w of [...(tlsSetup?.warnings ?? []), ...(await configSecretWarnings(loaded))]) logger.warn(w);
-  if ((config.storage.sendfile || config.storage.uploadThreads > 0) && !kernelReceiveAvailable && process.platform === 'linux') {
-    const what = kernelSendAvailable ? 'a build older than upload threads, so plain uploads are read on the event loop' : "not built, so plain downloads are copied through Ferry's buffers and plain uploads are read on the event loop";
-    logger.info(`storage.sendfile, storage.uploadThreads: the native helper (native/) is ${what}; \`npm install\` builds it when python3, make and a C compiler are present`);
+  if (process.platform === 'linux') {
+    const missing = [
+      config.storage.sendfile && !kernelSendAvailable && "storage.sendfile (plain downloads are copied through Ferry's buffers)",
+      config.storage.uploadThreads > 0 && !kernelReceiveAvailable && 'storage.uploadThreads (plain uploads are read on the event loop)',
+    ].filter(Boolean);
+    if (missing.length > 0) {
+      logger.info(`the native helper (native/) is not built, or built before these: ${missing.join(', ')}; \`npm install\` builds it when python3, make and a C compiler are present`);
+    }
   }
   const provider = tlsSetup ? new SecureContextProvider(tlsSetup.material, { minVersion: config.tls.minVersion, ciphers: config.tls.ciphers }) : undefined;
 
