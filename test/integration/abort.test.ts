@@ -168,10 +168,21 @@ describe('abort and interrupted transfers', () => {
       assert.equal((await raw.send('NOOP')).code, 200);
     });
 
-    test('ABOR half-way through an upload: 426 then 226, old content kept', async () => {
+    test('ABOR half-way through an upload: STAT shows what arrived, then 426 then 226, old content kept', async () => {
       const data = await raw.pasv();
       assert.equal((await raw.send('STOR good.bin')).code, 150);
       await new Promise<void>((resolve) => data.write(randomBytes(512 * 1024), () => resolve()));
+      // An upload thread reports what it wrote every quarter of a second: ask until all of it shows.
+      let reported = 0;
+      for (let attempt = 0; attempt < 50 && reported < 512 * 1024; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        const status = await raw.send('STAT');
+        assert.equal(status.code, 213);
+        const progress = /STOR \/good\.bin: (\d+) bytes transferred/.exec(status.text);
+        assert.ok(progress, status.text);
+        reported = Number(progress[1]);
+      }
+      assert.equal(reported, 512 * 1024);
       const first = await raw.send('ABOR');
       assert.equal(first.code, 426, first.text);
       assert.equal((await raw.read()).code, 226);
