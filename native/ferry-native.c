@@ -140,12 +140,7 @@ static napi_value js_watch_writable(napi_env env, napi_callback_info info) {
   if (!get_args(env, info, 2, 2, argv, "watchWritable(fd, callback)")) return NULL;
   int32_t fd;
   CHECK(napi_get_value_int32(env, argv[0], &fd));
-  napi_valuetype type;
-  CHECK(napi_typeof(env, argv[1], &type));
-  if (type != napi_function) {
-    napi_throw_type_error(env, NULL, "watchWritable(fd, callback)");
-    return NULL;
-  }
+  if (!is_function(env, argv[1], "watchWritable(fd, callback)")) return NULL;
   uv_loop_t* loop;
   CHECK(napi_get_uv_event_loop(env, &loop));
   int dup_fd = dup(fd);

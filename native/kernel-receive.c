@@ -216,12 +216,7 @@ napi_value ferry_receive_to_file(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_int32(env, argv[0], &socket_fd));
   CHECK(napi_get_value_int32(env, argv[1], &file_fd));
   CHECK(napi_get_value_int64(env, argv[2], &position));
-  napi_valuetype type;
-  CHECK(napi_typeof(env, argv[3], &type));
-  if (type != napi_function) {
-    napi_throw_type_error(env, NULL, "receiveToFile(socketFd, fileFd, position, callback)");
-    return NULL;
-  }
+  if (!is_function(env, argv[3], "receiveToFile(socketFd, fileFd, position, callback)")) return NULL;
   uv_loop_t* loop;
   CHECK(napi_get_uv_event_loop(env, &loop));
   receive_t* r = calloc(1, sizeof(receive_t));

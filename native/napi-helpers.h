@@ -34,6 +34,16 @@ static inline bool get_args(napi_env env, napi_callback_info info, size_t min, s
   return true;
 }
 
+// True when `value` is a function; otherwise false, with a TypeError naming `usage` thrown.
+static inline bool is_function(napi_env env, napi_value value, const char* usage) {
+  napi_valuetype type;
+  if (napi_typeof(env, value, &type) != napi_ok || type != napi_function) {
+    napi_throw_type_error(env, NULL, usage);
+    return false;
+  }
+  return true;
+}
+
 // Calls `callback` as Node calls back from its own I/O (make_callback also runs the microtasks it
 // queued, promise continuations). A throwing callback is a bug in Ferry: reported as any uncaught
 // exception.

@@ -1,7 +1,7 @@
 // npm install hook: builds Ferry's optional native helper (native/: sendfile(2) for plain downloads,
-// a thread per plain upload)
-// with the node-gyp that npm ships. A machine without a C compiler still gets a working Ferry: the
-// build failing is a warning, and plain transfers then go through Ferry's buffers and event loop.
+// a thread per plain upload) with the node-gyp that npm ships. A machine without a C compiler still
+// gets a working Ferry: the build failing is a warning, and plain transfers then go through Ferry's
+// buffers and event loop.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
