@@ -68,7 +68,12 @@ export class TicketBinder {
       }
       // 2 = valid, issue a new one; 0 = not this connection's session's: full handshake.
       const scope = this.current;
-      if (scope === undefined || !scope.tickets.has(name.toString('hex'))) return [0, this.hmacKey, this.aesKey];
+      const hex = name.toString('hex');
+      if (scope === undefined || !scope.tickets.has(hex)) return [0, this.hmacKey, this.aesKey];
+      // Newest again: GnuTLS clients (lftp, FileZilla) resume every data connection with the control
+      // connection's ticket, while each data connection adds one of its own; it must not age out.
+      scope.tickets.delete(hex);
+      scope.tickets.add(hex);
       return [scope.renewTickets ? 2 : 1, this.hmacKey, this.aesKey];
     };
   }

@@ -122,6 +122,22 @@ describe('lftp interop', { skip }, () => {
     assert.deepEqual((await readdir(path.join(work, 'tree-back'), { recursive: true })).sort(), (await readdir(tree, { recursive: true })).sort());
   });
 
+  it('fetches 40 files in one session (mget), every data connection resuming the control connection\'s ticket', async () => {
+    // GnuTLS resumes each data connection with the control connection's TLS session, while each data
+    // connection adds a ticket of its own to the session's bounded set: that one must never age out.
+    const many = path.join(server.user.home, 'many');
+    await mkdir(many, { recursive: true });
+    const files = Array.from({ length: 40 }, (_, i) => ({ name: `m${String(i).padStart(2, '0')}.bin`, data: randomBytes(1000 + i) }));
+    for (const f of files) await writeFile(path.join(many, f.name), f.data);
+    await mkdir(path.join(work, 'many-back'), { recursive: true });
+    logs.length = 0;
+    const run = await lftp(['set net:max-retries 1', 'cd many', 'lcd many-back', 'mget m*.bin']);
+    assertOk(run);
+    assert.equal(run.sent.filter((c) => c.startsWith('RETR ')).length, files.length, describeRun(run));
+    for (const f of files) assert.equal(await sha256File(path.join(work, 'many-back', f.name)), sha256(f.data), f.name);
+    assert.ok(!logs.some((l) => l.msg === 'data connection refused'), 'no data connection refused');
+  });
+
   it('works over implicit FTPS (ftps://)', async () => {
     await writeFile(path.join(server.user.home, 'implicit.bin'), payload);
     const run = await lftp(['ls', 'get implicit.bin -o implicit-back.bin'], { url: `ftps://${server.host}:${server.implicitPort}` });
