@@ -6,6 +6,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { FerryError } from '../errors/ferry-error.js';
 import { completeHandshake, secureServerSocket, type TlsSessionScope } from '../tls/secure-context-provider.js';
+import { TicketHold, ticketHoldSupported } from '../tls/ticket-hold.js';
 import { sameAddress } from './address.js';
 import type { PassivePortPool } from './passive-port-pool.js';
 import type { ReadHooks, ReadTargets } from './receive-file.js';
@@ -20,6 +21,8 @@ export interface DataChannelOptions {
   onRefused(reason: string, address: string): void;
   /** A protected data connection finished its handshake (resumed or not). */
   onSecured(protocol: string | null, resumed: boolean): void;
+  /** What a passive connection accepted now would be secured with (PROT P), else undefined. */
+  secureOnAccept?(): SecureOptions | undefined;
 }
 
 export interface OpenOptions {
@@ -27,6 +30,8 @@ export interface OpenOptions {
   tlsScope?: TlsSessionScope;
   /** Refuse a protected connection that does not resume a TLS session. */
   requireSessionReuse: boolean;
+  /** An upload (the connection is read), else a download or listing. */
+  upload: boolean;
   /**
    * Read the connection straight into these buffers (uploads): through `plain` or, under TLS,
    * `tls`. Where this Node cannot, the caller gets 'data' events as usual.
@@ -44,11 +49,25 @@ export interface OpenOptions {
 export type SecureOptions = Pick<OpenOptions, 'requireSessionReuse'> & { tlsScope: TlsSessionScope };
 
 type Passive = { kind: 'passive'; server: net.Server; socket: Promise<net.Socket>; timer: NodeJS.Timeout };
-type Pending =
-  | Passive
-  | { kind: 'active'; host: string; port: number }
-  /** A passive connection whose TLS handshake started before its transfer (beginSecure). */
-  | { kind: 'securing'; secured: Promise<tls.TLSSocket>; abandon(): void };
+/** A passive connection whose TLS handshake started before its transfer (beginSecure). */
+interface Securing {
+  kind: 'securing';
+  secured: Promise<tls.TLSSocket>;
+  /** Holds the connection's new tickets until its direction is known; absent where Node cannot. */
+  hold: TicketHold | undefined;
+  /** A download took it: its tickets went out, so an upload cannot (see ticket-hold.ts). */
+  forDownload: boolean;
+  /**
+   * An upload takes it. Its data goes into `hooks`' buffers from the first byte, if given, unless
+   * some has been decrypted already (a client that sent it before its command's 150), which the
+   * upload then reads through 'data' events, as where Node cannot. The client's end no longer ends
+   * Ferry's side at once: held tickets go first (runTransfer, releaseTickets), or Node would send its
+   * FIN ahead of them and of the close_notify behind them.
+   */
+  takeForUpload(hooks: ReadHooks | undefined): void;
+  abandon(): void;
+}
+type Pending = Passive | { kind: 'active'; host: string; port: number } | Securing;
 
 export class DataChannel {
   private pending: Pending | undefined;
@@ -59,9 +78,14 @@ export class DataChannel {
     return this.pending !== undefined;
   }
 
-  /** Whether the prepared connection's TLS handshake began for a download (beginSecure). */
-  get isSecuredForDownload(): boolean {
+  /** Whether the prepared connection's TLS handshake has begun (beginSecure). */
+  get isSecured(): boolean {
     return this.pending?.kind === 'securing';
+  }
+
+  /** Whether a download took the prepared, secured connection (secureForDownload). */
+  get isSecuredForDownload(): boolean {
+    return this.pending?.kind === 'securing' && this.pending.forDownload;
   }
 
   /** PASV/EPSV: listen on a pool port on the control connection's local address. */
@@ -88,6 +112,10 @@ export class DataChannel {
         server.close(); // one connection per PASV
         sock.on('error', () => {}); // reported through the transfer pipeline
         resolve(sock);
+        // Answer the ClientHello the client sends as it connects at once, whatever the transfer: its
+        // tickets wait for the direction (ticket-hold.ts). Not where Node lacks the hook for that.
+        const early = ticketHoldSupported() ? this.options.secureOnAccept?.() : undefined;
+        if (early && this.pending?.kind === 'passive' && this.pending.server === server) this.beginSecure(early);
       });
     });
     socket.catch(() => {}); // observed later by open(); avoid unhandled rejections meanwhile
@@ -96,31 +124,58 @@ export class DataChannel {
   }
 
   /**
-   * Start the TLS handshake of a prepared passive connection now, for a download whose command is
-   * still opening its file. Clients send their ClientHello as soon as they connect, mostly before the
-   * command: answering it first lets the client work on its side of the handshake while Ferry opens
-   * the file, instead of after (see BENCHMARKS.md, many small files). open() takes the connection over.
-   * Only for downloads: an upload's connection must read into its buffers from the first byte and gets
-   * no new ticket, both decided before the handshake. Returns undefined when there is no passive
-   * connection to secure, else a check: whether the client's first bytes (its ClientHello) have been
-   * read, which Node's TLS layer answers in the same step.
+   * Start the TLS handshake of a prepared passive connection now: as it is accepted under PROT P, or
+   * when a download's command arrives (a connection accepted before PROT P). Clients send their
+   * ClientHello as soon as they connect, mostly before the command, and curl waits for the handshake
+   * before it sends the command: answering at once lets the client work on its side of the handshake
+   * while Ferry reads the command and opens the file (see BENCHMARKS.md, many small files). The
+   * connection's new tickets are held until a transfer takes it (secureForDownload, open). Where Node
+   * lacks the hook for that, only downloads begin early, and the ticket is decided for them. open()
+   * takes the connection over. Returns undefined when there is no passive connection to secure, else a
+   * check: whether the client's first bytes (its ClientHello) have been read, which Node's TLS layer
+   * answers in the same step.
    */
   beginSecure(options: SecureOptions): (() => boolean) | undefined {
     const passive = this.pending;
     if (passive?.kind !== 'passive') return undefined;
+    const hold = ticketHoldSupported() ? new TicketHold() : undefined;
+    // The handshake decides on a new ticket before the direction is known: a held one may be renewed.
+    if (hold) options.tlsScope.renewTickets = true;
     let raw: net.Socket | undefined;
     let secure: tls.TLSSocket | undefined;
+    let upload: { hooks: ReadHooks | undefined } | undefined;
+    const forUpload = (socket: tls.TLSSocket, hooks: ReadHooks | undefined) => {
+      socket.allowHalfOpen = true;
+      // Nothing consumes the connection before its transfer: what was decrypted is still buffered.
+      if (hooks && socket.readableLength === 0) tlsReadingInto(socket, hooks);
+    };
     const secured = passive.socket.then((accepted) => {
       raw = accepted;
-      return this.secure((secure = secureServerSocket(accepted, options.tlsScope)), accepted, options);
+      secure = secureServerSocket(accepted, options.tlsScope, hold);
+      if (upload) forUpload(secure, upload.hooks);
+      return this.secure(secure, accepted, options, hold);
     });
     secured.catch(() => {}); // observed later by open(); avoid unhandled rejections meanwhile
-    const abandon = () => {
-      closePassive(passive);
-      secure?.destroy();
+    this.pending = {
+      kind: 'securing',
+      secured,
+      hold,
+      forDownload: hold === undefined,
+      takeForUpload(hooks) {
+        if (secure) forUpload(secure, hooks);
+        else upload = { hooks };
+      },
+      abandon: () => {
+        closePassive(passive);
+        secure?.destroy();
+      },
     };
-    this.pending = { kind: 'securing', secured, abandon };
     return () => (raw?.bytesRead ?? 0) > 0;
+  }
+
+  /** A download takes the connection being secured: its held tickets go out now (ticket-hold.ts). */
+  secureForDownload(): void {
+    if (this.pending?.kind === 'securing') takeForDownload(this.pending);
   }
 
   /** PORT/EPRT: remember where to connect when the transfer starts. */
@@ -139,10 +194,14 @@ export class DataChannel {
       });
     }
     if (pending.kind === 'securing') {
-      if (!options.onread && options.tlsScope) return withAbort(pending.secured, options.signal, pending.abandon);
-      this.pending = pending;
-      this.reset();
-      throw new FerryError('DATA_CONNECTION_FAILED', 'upload on a data connection secured for a download (runTransfer refuses it first)');
+      if (!options.tlsScope || (options.upload && pending.forDownload)) {
+        this.pending = pending;
+        this.reset();
+        throw new FerryError('DATA_CONNECTION_FAILED', 'a secured data connection taken by a clear-text transfer, or an upload after a download (runTransfer refuses both first)');
+      }
+      if (!options.upload) takeForDownload(pending);
+      else pending.takeForUpload(options.onread?.tls);
+      return withAbort(pending.secured, options.signal, pending.abandon);
     }
     const plain = options.tlsScope ? undefined : options.onread?.plain;
     const raw = await withAbort(pending.kind === 'passive' ? pending.socket : this.connectActive(pending.host, pending.port, plain, options.unread === true), options.signal);
@@ -184,9 +243,9 @@ export class DataChannel {
     });
   }
 
-  private async secure(secure: tls.TLSSocket, raw: net.Socket, options: Pick<OpenOptions, 'requireSessionReuse'>): Promise<tls.TLSSocket> {
+  private async secure(secure: tls.TLSSocket, raw: net.Socket, options: Pick<OpenOptions, 'requireSessionReuse'>, hold?: TicketHold): Promise<tls.TLSSocket> {
     try {
-      await completeHandshake(secure, this.options.connectTimeoutMs, 'TLS handshake on the data connection');
+      await completeHandshake(secure, this.options.connectTimeoutMs, 'TLS handshake on the data connection', hold);
     } catch (err) {
       throw new FerryError('DATA_CONNECTION_FAILED', `data TLS handshake failed: ${(err as Error).message}`, {
         publicMessage: 'TLS handshake on the data connection failed',
@@ -206,6 +265,11 @@ export class DataChannel {
     }
     return secure;
   }
+}
+
+function takeForDownload(securing: Securing): void {
+  securing.forDownload = true;
+  securing.hold?.release();
 }
 
 /** Stop listening, and close the connection if one was accepted. */

@@ -222,7 +222,41 @@ test('DataChannel.open decrypts a protected passive upload straight into the buf
   const reads = countReads(receiver.onread.tls);
   const client = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => client.end(data));
   client.on('error', () => {});
-  const socket = await channel.open({ tlsScope: scope, requireSessionReuse: false, onread: receiver.onread, signal: new AbortController().signal });
+  const socket = await channel.open({ tlsScope: scope, requireSessionReuse: false, upload: true, onread: receiver.onread, signal: new AbortController().signal });
+  const got = await receive(receiver, socket, 0);
+  assert.equal(got.hash, sha256(data));
+  assert.ok(reads.count >= data.length / (16 * 1024), `${reads.count} records through the receiver's hooks`);
+  assert.equal(got.dataEvents, 0, "no 'data' events: nothing went through Node's own buffers");
+  client.destroy();
+});
+
+test('DataChannel.open decrypts a protected upload into the buffers when its handshake completed as it was accepted (curl\'s order)', async () => {
+  const { certPem, keyPem } = await generateSelfSignedCertificate();
+  const scope = new SecureContextProvider({ certPem, keyPem }, { minVersion: 'TLSv1.2' }).sessionScope();
+  const channel = new DataChannel({
+    pool: new PassivePortPool(0, 0),
+    controlRemote: '127.0.0.1',
+    controlLocal: '127.0.0.1',
+    connectTimeoutMs: 5_000,
+    allowForeignAddress: false,
+    onRefused: () => {},
+    onSecured: () => {},
+    secureOnAccept: () => ({ tlsScope: scope, requireSessionReuse: false }),
+  });
+  const port = await channel.listenPassive();
+  const data = randomBytes(3 * MiB + 17);
+  const receiver = new UploadReceiver();
+  const reads = countReads(receiver.onread.tls);
+  // The client finishes its handshake before the server's side knows the transfer (curl sends the
+  // command only then), and sends its data only once the transfer has the connection.
+  const client = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+  client.on('error', () => {});
+  await new Promise((resolve) => client.once('secureConnect', resolve));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(channel.isSecured, true, 'the handshake began as the connection was accepted');
+  const opened = channel.open({ tlsScope: scope, requireSessionReuse: false, upload: true, onread: receiver.onread, signal: new AbortController().signal });
+  const socket = await opened;
+  client.end(data);
   const got = await receive(receiver, socket, 0);
   assert.equal(got.hash, sha256(data));
   assert.ok(reads.count >= data.length / (16 * 1024), `${reads.count} records through the receiver's hooks`);

@@ -2,12 +2,16 @@
 // TLS policy, opens the data connection, streams with backpressure, honours ABOR and the idle timeout,
 // closes TLS with close_notify and replies 226 only once the data has been flushed.
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { finished } from 'node:stream/promises';
 import { FerryError } from '../errors/ferry-error.js';
 import { errorToReply } from '../protocol/error-to-reply.js';
 import { Reply } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
 import { dataRequirement, sessionReuseRequired } from '../session/tls-policy.js';
+import { releaseTickets } from '../tls/ticket-hold.js';
+import type { TlsSessionScope } from '../tls/secure-context-provider.js';
+import type { SecureOptions } from './data-channel.js';
 import type { ReadTargets } from './receive-file.js';
 
 export interface TransferSpec {
@@ -46,11 +50,11 @@ function checkDataPolicy(session: Session, upload: boolean): boolean {
     session.reply(Reply.CANT_OPEN_DATA, 'Use PASV, EPSV, PORT or EPRT first');
     return false;
   }
-  if (session.data.isSecuredForDownload && (upload || session.prot !== 'P')) {
-    // A protected download that failed before its transfer (550) left it, handshaken for a download:
-    // neither an upload nor a clear-text transfer (PROT C since) can take it over.
+  if (session.data.isSecured && (session.prot !== 'P' || (upload && session.data.isSecuredForDownload))) {
+    // Its TLS handshake began under PROT P (PROT C since), or a protected download that failed
+    // before its transfer (550) took it and sent its ticket: an upload must not have one (ticket-hold.ts).
     session.data.reset();
-    session.reply(Reply.CANT_OPEN_DATA, 'This data connection was set up for a protected download: use PASV or EPSV again for this transfer');
+    session.reply(Reply.CANT_OPEN_DATA, `This data connection was set up for a protected ${session.prot !== 'P' ? 'transfer' : 'download'}: use PASV or EPSV again for this transfer`);
     return false;
   }
   return true;
@@ -60,17 +64,28 @@ function checkDataPolicy(session: Session, upload: boolean): boolean {
 const HELLO_TURNS = 3;
 
 /**
- * A download under PROT P: start the prepared passive connection's TLS handshake before the command
- * opens its file (DataChannel.beginSecure), and give the event loop a few turns (accept, read) so that
- * a ClientHello already sent is answered first; one sent later is answered when it comes. runTransfer
- * takes the connection over; a command that fails before that leaves it prepared, as it leaves a
- * plain one. A second call for the same transfer does nothing.
+ * A download under PROT P: take the prepared passive connection for it before the command opens its
+ * file, so that its held ticket goes out now (DataChannel.secureForDownload); start its TLS handshake
+ * if that has not begun as it was accepted (DataChannel.beginSecure), and then give the event loop a
+ * few turns (accept, read) so that a ClientHello already sent is answered first; one sent later is
+ * answered when it comes. runTransfer takes the connection over; a command that fails before that
+ * leaves it prepared, as it leaves a plain one. A second call for the same transfer does nothing.
  */
 export async function secureDownloadEarly(session: Session): Promise<void> {
   if (session.prot !== 'P' || !session.tlsScope) return;
   session.tlsScope.renewTickets = true;
-  const helloRead = session.data.beginSecure({ tlsScope: session.tlsScope, requireSessionReuse: sessionReuseRequired(session.config, session.user) });
+  const helloRead = session.data.beginSecure(secureOptions(session, session.tlsScope));
+  session.data.secureForDownload();
   for (let turn = 0; helloRead && !helloRead() && turn < HELLO_TURNS; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** How the session's passive connections are secured as they are accepted (PROT P), else undefined. */
+export function secureOnAccept(session: Session): SecureOptions | undefined {
+  return session.prot === 'P' && session.tlsScope ? secureOptions(session, session.tlsScope) : undefined;
+}
+
+function secureOptions(session: Session, tlsScope: TlsSessionScope): SecureOptions {
+  return { tlsScope, requireSessionReuse: sessionReuseRequired(session.config, session.user) };
 }
 
 export async function runTransfer(session: Session, spec: TransferSpec): Promise<void> {
@@ -98,6 +113,7 @@ export async function runTransfer(session: Session, spec: TransferSpec): Promise
     socket = await session.data.open({
       tlsScope: session.prot === 'P' ? session.tlsScope : undefined,
       requireSessionReuse: sessionReuseRequired(session.config, session.user),
+      upload,
       onread: spec.onread,
       unread: spec.unread,
       signal: controller.signal,
@@ -112,7 +128,11 @@ export async function runTransfer(session: Session, spec: TransferSpec): Promise
     finalBytes = await spec.body(socket, controller.signal);
     // Uploads are complete once storage has them, however the client then closes its side.
     // Downloads: pipeline ended the socket (TLS close_notify, then FIN); 226 waits until it is flushed.
-    if (spec.direction === 'upload') socket.end();
+    if (upload) {
+      // All of the upload is in: a held ticket may go now, ahead of close_notify (ticket-hold.ts).
+      if (socket instanceof TLSSocket) await releaseTickets(socket);
+      socket.end();
+    }
     else if (!socket.writableFinished) await finished(socket, { readable: false });
     complete = true;
     session.reply(Reply.CLOSING_DATA, spec.doneText ?? 'Transfer complete');

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { AuthenticatedUser } from '../auth/user-store.js';
 import type { FerryConfig } from '../config/schema.js';
 import { DataChannel } from '../data/data-channel.js';
+import { secureOnAccept } from '../data/transfer.js';
 import type { PassivePortPool } from '../data/passive-port-pool.js';
 import type { MlstFact } from '../listing/mlsx-facts.js';
 import { DEFAULT_MLST_FACTS } from '../listing/mlsx-facts.js';
@@ -131,6 +132,7 @@ export class Session {
       allowForeignAddress: config.passive.allowForeignAddress,
       onRefused: (reason, address) => this.log.warn({ address, reason }, 'data connection refused'),
       onSecured: (protocol, resumed) => services.events.emit('tls-handshake', { channel: 'data', protocol, resumed }),
+      secureOnAccept: () => secureOnAccept(this),
     });
     this.loginTimer = setTimeout(() => {
       this.log.info('login timeout');

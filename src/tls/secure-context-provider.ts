@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { sessionEvents, TicketBinder, type TicketScope } from './ticket-binding.js';
+import { TicketHold } from './ticket-hold.js';
 
 /**
  * What one control session's TLS connections share: the context, the tickets issued to them, and a
@@ -15,10 +16,11 @@ import { sessionEvents, TicketBinder, type TicketScope } from './ticket-binding.
 export interface TlsSessionScope extends TicketScope {
   secureContext: tls.SecureContext;
   /**
-   * Whether a connection that resumes with one of this scope's tickets gets a fresh ticket. The data
-   * channel turns it off for uploads: curl 7.88 (OpenSSL) loses upload data when a ticket arrives
-   * while it sends (it reports success after ~115 KB). Downloads and listings renew, so curl can
-   * fetch many files in one session under TLS 1.3.
+   * Whether a connection that resumes with one of this scope's tickets gets a fresh ticket. Downloads
+   * and listings renew, so curl can fetch many files in one session under TLS 1.3. An upload must not
+   * get one while it sends: curl 7.88 (OpenSSL) loses upload data then (it reports success after
+   * ~115 KB). A data connection handshaken before its command renews and holds the ticket until the
+   * direction is known (ticket-hold.ts); one handshaken at its transfer renews for downloads only.
    */
   renewTickets: boolean;
   /** Passed as TLSSocket's `server`: only used for its newSession/resumeSession events. */
@@ -28,19 +30,21 @@ export interface TlsSessionScope extends TicketScope {
 }
 
 /** The server side of a TLS connection (control or data) in `scope`. */
-export function secureServerSocket(raw: net.Socket, scope: TlsSessionScope): tls.TLSSocket {
+export function secureServerSocket(raw: net.Socket, scope: TlsSessionScope, hold?: TicketHold): tls.TLSSocket {
   const socket = new tls.TLSSocket(raw, { isServer: true, secureContext: scope.secureContext, server: scope.sessionCache });
   scope.binder?.attach(socket, scope);
+  hold?.attach(socket);
   return socket;
 }
 
 /**
- * Wait for a server-side TLS handshake (`what` names it in errors): resolves on 'secure'; rejects on
+ * Wait for a server-side TLS handshake (`what` names it in errors): resolves on 'secure', or when
+ * `hold` holds the connection's new ticket (Node keeps 'secure' back until it is released); rejects on
  * an error, on a close before it completes (a client that hangs up mid-handshake emits only
  * 'close'), or after `timeoutMs`, destroying the socket. Its error listener stays, a no-op once
  * settled, so an error right after the handshake cannot go unhandled before the caller listens.
  */
-export function completeHandshake(socket: tls.TLSSocket, timeoutMs: number, what: string): Promise<void> {
+export function completeHandshake(socket: tls.TLSSocket, timeoutMs: number, what: string, hold?: TicketHold): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => socket.destroy(new Error(`${what} timed out`)), timeoutMs);
     const closed = () => fail(new Error(`connection closed during the ${what}`));
@@ -54,10 +58,12 @@ export function completeHandshake(socket: tls.TLSSocket, timeoutMs: number, what
     }
     socket.once('error', fail);
     socket.once('close', closed);
-    socket.once('secure', () => {
+    const done = () => {
       settle();
       resolve();
-    });
+    };
+    socket.once('secure', done);
+    hold?.whenHolding(done);
   });
 }
 
@@ -77,7 +83,7 @@ function createSessionCache(): net.Server {
   server.on('newSession', (id: Buffer, data: Buffer, done: () => void) => {
     if (cache.size >= MAX_CACHED_SESSIONS) cache.delete(cache.keys().next().value!);
     cache.set(id.toString('hex'), data);
-    done();
+    TicketHold.pass(done);
   });
   server.on('resumeSession', (id: Buffer, done: (err: Error | null, data: Buffer | null) => void) => {
     done(null, cache.get(id.toString('hex')) ?? null);

@@ -34,7 +34,10 @@ interface NativeTicketHooks {
 
 type ClientHelloHook = (this: unknown, hello: unknown) => unknown;
 
-/** Tickets remembered per session: curl and GnuTLS clients resume with the newest one. */
+/**
+ * Tickets remembered per session, least recently issued or used first out: curl resumes with the
+ * newest, GnuTLS clients (lftp, FileZilla) with the control connection's, used again and again.
+ */
 const MAX_TICKETS = 16;
 /** A ticket not claimed within this long (its connection failed mid-handshake) is dropped. */
 const CLAIM_WINDOW_MS = 100;

@@ -43,6 +43,8 @@ export interface DataConnection {
   readonly sessionReused: boolean | undefined;
   /** The first error on the connection. */
   readonly error: Error | undefined;
+  /** Protected connections: how many new TLS sessions (tickets) the server has sent on it so far. */
+  readonly tickets: number;
   /** Everything received, once the connection has closed. */
   received: Promise<Buffer>;
 }
@@ -153,7 +155,9 @@ export class FtpsControlClient {
       : net.connect({ host: this.host, port });
     let sessionReused: boolean | undefined;
     let error: Error | undefined;
+    let tickets = 0;
     socket.on('error', (err) => (error ??= err));
+    socket.on('session', () => tickets++);
     const secured = new Promise<void>((resolve, reject) => {
       socket.once('secureConnect', () => {
         sessionReused = (socket as tls.TLSSocket).isSessionReused();
@@ -174,6 +178,9 @@ export class FtpsControlClient {
       },
       get error() {
         return error;
+      },
+      get tickets() {
+        return tickets;
       },
     };
   }
