@@ -1,7 +1,7 @@
 // Spawns the bench's child processes and guarantees they die: every child is tracked by PID, and
 // stopping one kills its whole process tree (forking FTP servers leave per-session children).
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { descendants } from './process-tree.js';
 
 const tracked = new Set<number>();
@@ -27,17 +27,19 @@ export function withFileLimit(command: string, args: readonly string[], limit = 
 
 export function spawnTracked(command: string, args: readonly string[], options: SpawnTrackedOptions = {}): TrackedProcess {
   const { logFile, interactive, ...spawnOptions } = options;
-  const output = logFile || interactive ? 'pipe' : 'ignore';
-  const child = spawn(command, args, { ...spawnOptions, stdio: [interactive ? 'pipe' : 'ignore', output, output] });
+  // A log file is the child's own stdout and stderr, as the peers write their logs themselves: relayed
+  // through a pipe, every line Ferry logs (one per transfer) would wake this process on the same cores.
+  const log = logFile ? openSync(logFile, 'a') : undefined;
+  const output = log ?? (interactive ? 'pipe' : 'ignore');
+  let child;
+  try {
+    child = spawn(command, args, { ...spawnOptions, stdio: [interactive ? 'pipe' : 'ignore', output, output] });
+  } finally {
+    if (log !== undefined) closeSync(log);
+  }
   if (child.pid === undefined) throw new Error(`cannot start ${command}`);
   const pid = child.pid;
   tracked.add(pid);
-  if (logFile) {
-    const log = createWriteStream(logFile, { flags: 'a' });
-    child.stdout?.pipe(log, { end: false });
-    child.stderr?.pipe(log, { end: false });
-    child.once('close', () => log.end());
-  }
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => {
       tracked.delete(pid);
