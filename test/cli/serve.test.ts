@@ -2,7 +2,9 @@
 // the grace period that lets a running 20 MiB download finish, and usage/exit codes of every command.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +16,7 @@ import YAML from 'yaml';
 import { addUser } from '../../src/auth/users-file.js';
 import { runCli } from '../../src/cli/program.js';
 import { RawFtpClient } from '../helpers/raw-ftp-client.js';
-import { FerryProcess, runFerry } from './run-ferry.js';
+import { FerryProcess, REPO_ROOT, runFerry } from './run-ferry.js';
 
 const USER = { name: 'bob', password: 'Bob-serve-Pw1' };
 const LISTENING = /^Ferry is listening: FTP\/FTPES on 127\.0\.0\.1:(\d+), implicit FTPS on 127\.0\.0\.1:(\d+)$/m;
@@ -77,6 +79,42 @@ async function refusedWithin(port: number, ms: number): Promise<boolean> {
 }
 
 describe('ferry serve', () => {
+  it('writes its log lines to a file given as stdout, whole lines, up to the last one at exit', async () => {
+    const logConfig = path.join(dir, 'ferry-info.yaml');
+    const config = YAML.parse(await readFile(configFile, 'utf8')) as { logging: object };
+    await writeFile(logConfig, YAML.stringify({ ...config, logging: { level: 'info', pretty: 'never' } }));
+    const logFile = path.join(dir, 'stdout.log');
+    const fd = openSync(logFile, 'a');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '-c', logConfig], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, FERRY_CONFIG: undefined, NO_COLOR: '1' },
+      stdio: ['ignore', fd, fd],
+    });
+    closeSync(fd);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const logged = async (pattern: RegExp): Promise<RegExpMatchArray> => {
+        for (let i = 0; i < 300; i++) {
+          const m = pattern.exec(await readFile(logFile, 'utf8'));
+          if (m) return m;
+          await sleep(50);
+        }
+        assert.fail(`${pattern} not in the log:\n${await readFile(logFile, 'utf8')}`);
+      };
+      const port = Number((await logged(LISTENING))[1]);
+      const client = await connect(port);
+      await logged(/"msg":"login"/);
+      client.close();
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+      const lines = (await readFile(logFile, 'utf8')).split('\n').filter((l) => l.startsWith('{'));
+      assert.ok(lines.every((l) => JSON.parse(l) !== null), 'whole JSON lines');
+      assert.match(lines.at(-1) ?? '', /"msg":"(shutting down|stopped|session end)"/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('prints where it listens and exits 0 soon after SIGTERM', async () => {
     const { ferry, port } = await serve();
     assert.match(ferry.stdout, /^TLS: optional\. Config: .*ferry\.yaml$/m);
