@@ -1,7 +1,8 @@
 // Measurements 1 and 2: one big file downloaded and uploaded with curl, over FTPES (PROT P, the
 // data connection resuming the control session) or plain FTP. MB/s = 10^6 bytes per second from
 // the start of the data transfer to the server's final reply (curl's time_total - time_pretransfer:
-// curl 7.88 stalls 0.2–1.5 s before RETR/STOR on TLS data connections, which is no server's doing),
+// curl 7.88 waits for a TLS data connection's handshake before RETR/STOR, and servers that answer
+// it only after the command make it stall 0.2–1.5 s, which is not what these rows measure),
 // the server's CPU seconds per GiB moved, and its peak RSS while transferring.
 import { open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';

@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { describe, test } from 'node:test';
 import { acquireTransferBuffer, releaseTransferBuffer } from '../storage/buffer-pool.js';
 import { generateSelfSignedCertificate } from '../tls/certificate-generate.js';
-import { SecureContextProvider } from '../tls/secure-context-provider.js';
+import { SecureContextProvider, type TlsSessionScope } from '../tls/secure-context-provider.js';
 import { DataChannel, readingInto, tlsReadingInto } from './data-channel.js';
 import { PassivePortPool } from './passive-port-pool.js';
 import { UploadReceiver, type ReadHooks } from './receive-file.js';
@@ -204,7 +204,8 @@ describe('UploadReceiver', () => {
   });
 });
 
-test('DataChannel.open decrypts a protected passive upload straight into the buffers', async () => {
+/** A TLS session scope and a data channel on loopback, as a session makes them; `secureOnAccept` as given. */
+async function secureChannel(secureOnAccept: boolean): Promise<{ scope: TlsSessionScope; channel: DataChannel }> {
   const { certPem, keyPem } = await generateSelfSignedCertificate();
   const scope = new SecureContextProvider({ certPem, keyPem }, { minVersion: 'TLSv1.2' }).sessionScope();
   const channel = new DataChannel({
@@ -215,7 +216,13 @@ test('DataChannel.open decrypts a protected passive upload straight into the buf
     allowForeignAddress: false,
     onRefused: () => {},
     onSecured: () => {},
+    ...(secureOnAccept && { secureOnAccept: () => ({ tlsScope: scope, requireSessionReuse: false }) }),
   });
+  return { scope, channel };
+}
+
+test('DataChannel.open decrypts a protected passive upload straight into the buffers', async () => {
+  const { scope, channel } = await secureChannel(false);
   const port = await channel.listenPassive();
   const data = randomBytes(3 * MiB + 17);
   const receiver = new UploadReceiver();
@@ -231,18 +238,7 @@ test('DataChannel.open decrypts a protected passive upload straight into the buf
 });
 
 test('DataChannel.open decrypts a protected upload into the buffers when its handshake completed as it was accepted (curl\'s order)', async () => {
-  const { certPem, keyPem } = await generateSelfSignedCertificate();
-  const scope = new SecureContextProvider({ certPem, keyPem }, { minVersion: 'TLSv1.2' }).sessionScope();
-  const channel = new DataChannel({
-    pool: new PassivePortPool(0, 0),
-    controlRemote: '127.0.0.1',
-    controlLocal: '127.0.0.1',
-    connectTimeoutMs: 5_000,
-    allowForeignAddress: false,
-    onRefused: () => {},
-    onSecured: () => {},
-    secureOnAccept: () => ({ tlsScope: scope, requireSessionReuse: false }),
-  });
+  const { scope, channel } = await secureChannel(true);
   const port = await channel.listenPassive();
   const data = randomBytes(3 * MiB + 17);
   const receiver = new UploadReceiver();
