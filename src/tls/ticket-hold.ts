@@ -29,15 +29,6 @@ export class TicketHold {
   private released = false;
   private onHeld: (() => void) | undefined;
 
-  /** Whether the tickets were released (or never held: see release). */
-  get isReleased(): boolean {
-    return this.released;
-  }
-
-  /** Whether a ticket is being held: the handshake is complete but for sending it. */
-  get isHolding(): boolean {
-    return this.waiting.length > 0;
-  }
 
   /** Send the held tickets now, and any later one at once; returns whether any was held. */
   release(): boolean {
@@ -49,7 +40,7 @@ export class TicketHold {
 
   /** Call `listener` once, when the first ticket is held (at once if one is). */
   whenHolding(listener: () => void): void {
-    if (this.isHolding) listener();
+    if (this.waiting.length > 0) listener();
     else this.onHeld = listener;
   }
 
