@@ -52,10 +52,7 @@ export class TicketBinder {
   static supported(): boolean {
     const context = tls.createSecureContext();
     if (typeof (context as unknown as { context?: Partial<NativeTicketHooks> }).context?.enableTicketKeyCallback !== 'function') return false;
-    const probe = new tls.TLSSocket(new net.Socket(), { isServer: true, secureContext: context, server: sessionEvents() });
-    const supported = typeof (probe as unknown as { _handle?: { onclienthello?: unknown } })._handle?.onclienthello === 'function';
-    probe.destroy();
-    return supported;
+    return serverHandleHas('onclienthello');
   }
 
   /** Take over `context`'s ticket keys. */
@@ -111,6 +108,22 @@ export class TicketBinder {
 function bind(scope: TicketScope, name: string): void {
   if (scope.tickets.size >= MAX_TICKETS) scope.tickets.delete(scope.tickets.values().next().value!);
   scope.tickets.add(name);
+}
+
+let serverHandleHooks: Set<string> | undefined;
+
+/**
+ * Whether the handle of a server-side TLSSocket has the hook `name` (internals of node:tls that the
+ * binder and ticket holds use): probed once, on a socket never connected.
+ */
+export function serverHandleHas(name: 'onclienthello' | 'onnewsession'): boolean {
+  if (!serverHandleHooks) {
+    const probe = new tls.TLSSocket(new net.Socket(), { isServer: true, secureContext: tls.createSecureContext(), server: sessionEvents() });
+    const handle = (probe as unknown as { _handle?: Record<string, unknown> | null })._handle ?? {};
+    serverHandleHooks = new Set(['onclienthello', 'onnewsession'].filter((hook) => typeof handle[hook] === 'function'));
+    probe.destroy();
+  }
+  return serverHandleHooks.has(name);
 }
 
 /** A stand-in `server` for a TLSSocket: only its newSession/resumeSession events are used. */

@@ -14,8 +14,8 @@
 // This uses Node's per-connection `onnewsession` hook (an internal of node:tls, set on the handle of
 // every server-side TLSSocket); `ticketHoldSupported` checks for it, and without it data connections
 // keep starting their handshake at the transfer command, with the ticket decided there (renewTickets).
-import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import { serverHandleHas } from './ticket-binding.js';
 
 type NewSessionHook = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -28,7 +28,6 @@ export class TicketHold {
   private readonly waiting: (() => void)[] = [];
   private released = false;
   private onHeld: (() => void) | undefined;
-
 
   /** Send the held tickets now, and any later one at once; returns whether any was held. */
   release(): boolean {
@@ -44,11 +43,11 @@ export class TicketHold {
     else this.onHeld = listener;
   }
 
-  /** Follow `socket`'s new-session announcements; false where this Node lacks the hook. */
-  attach(socket: tls.TLSSocket): boolean {
+  /** Follow `socket`'s new-session announcements (where ticketHoldSupported). */
+  attach(socket: tls.TLSSocket): void {
     const handle = (socket as unknown as { _handle: { onnewsession?: NewSessionHook } | null })._handle;
     const original = handle?.onnewsession;
-    if (!handle || typeof original !== 'function') return false;
+    if (!handle || typeof original !== 'function') return;
     const hold = this;
     holds.set(socket, hold);
     handle.onnewsession = function (this: unknown, ...args: unknown[]) {
@@ -59,7 +58,6 @@ export class TicketHold {
         announcing = undefined;
       }
     };
-    return true;
   }
 
   private keep(done: () => void): void {
@@ -90,14 +88,7 @@ export async function releaseTickets(socket: tls.TLSSocket): Promise<void> {
   await new Promise<void>((resolve) => socket.write(Buffer.alloc(0), () => resolve()));
 }
 
-let supported: boolean | undefined;
-
 /** Whether this Node offers the hook ticket holds rely on. */
 export function ticketHoldSupported(): boolean {
-  if (supported === undefined) {
-    const probe = new tls.TLSSocket(new net.Socket(), { isServer: true, secureContext: tls.createSecureContext(), server: new net.Server() });
-    supported = new TicketHold().attach(probe);
-    probe.destroy();
-  }
-  return supported;
+  return serverHandleHas('onnewsession');
 }
