@@ -53,10 +53,12 @@ type Passive = { kind: 'passive'; server: net.Server; socket: Promise<net.Socket
 interface Securing {
   kind: 'securing';
   secured: Promise<tls.TLSSocket>;
-  /** Holds the connection's new tickets until its direction is known; absent where Node cannot. */
+  /**
+   * Holds the connection's new tickets until a transfer takes it (ticket-hold.ts). Absent where Node
+   * cannot: then only a download began it, its ticket went out with the handshake, and an upload
+   * cannot take it.
+   */
   hold: TicketHold | undefined;
-  /** A download took it: its tickets went out, so an upload cannot (see ticket-hold.ts). */
-  forDownload: boolean;
   /**
    * An upload takes it. Its data goes into `hooks`' buffers from the first byte, if given, unless
    * some has been decrypted already (a client that sent it before its command's 150), which the
@@ -83,9 +85,9 @@ export class DataChannel {
     return this.pending?.kind === 'securing';
   }
 
-  /** Whether a download took the prepared, secured connection (secureForDownload). */
+  /** Whether the prepared connection was secured for a download only (its ticket went out unheld). */
   get isSecuredForDownload(): boolean {
-    return this.pending?.kind === 'securing' && this.pending.forDownload;
+    return this.pending?.kind === 'securing' && this.pending.hold === undefined;
   }
 
   /** PASV/EPSV: listen on a pool port on the control connection's local address. */
@@ -129,9 +131,9 @@ export class DataChannel {
    * ClientHello as soon as they connect, mostly before the command, and curl waits for the handshake
    * before it sends the command: answering at once lets the client work on its side of the handshake
    * while Ferry reads the command and opens the file (see BENCHMARKS.md, many small files). The
-   * connection's new tickets are held until a transfer takes it (secureForDownload, open). Where Node
-   * lacks the hook for that, only downloads begin early, and the ticket is decided for them. open()
-   * takes the connection over. Returns undefined when there is no passive connection to secure, else a
+   * connection's new tickets are held until its transfer sends them (runTransfer). Where Node lacks
+   * the hook for that, only downloads begin early, and the ticket is decided for them. open() takes
+   * the connection over. Returns undefined when there is no passive connection to secure, else a
    * check: whether the client's first bytes (its ClientHello) have been read, which Node's TLS layer
    * answers in the same step.
    */
@@ -160,7 +162,6 @@ export class DataChannel {
       kind: 'securing',
       secured,
       hold,
-      forDownload: hold === undefined,
       takeForUpload(hooks) {
         if (secure) forUpload(secure, hooks);
         else upload = { hooks };
@@ -171,11 +172,6 @@ export class DataChannel {
       },
     };
     return () => (raw?.bytesRead ?? 0) > 0;
-  }
-
-  /** A download takes the connection being secured: its held tickets go out now (ticket-hold.ts). */
-  secureForDownload(): void {
-    if (this.pending?.kind === 'securing') takeForDownload(this.pending);
   }
 
   /** PORT/EPRT: remember where to connect when the transfer starts. */
@@ -194,13 +190,12 @@ export class DataChannel {
       });
     }
     if (pending.kind === 'securing') {
-      if (!options.tlsScope || (options.upload && pending.forDownload)) {
+      if (!options.tlsScope || (options.upload && !pending.hold)) {
         this.pending = pending;
         this.reset();
-        throw new FerryError('DATA_CONNECTION_FAILED', 'a secured data connection taken by a clear-text transfer, or an upload after a download (runTransfer refuses both first)');
+        throw new FerryError('DATA_CONNECTION_FAILED', 'a secured data connection taken by a clear-text transfer, or by an upload although its ticket went out unheld (runTransfer refuses both first)');
       }
-      if (!options.upload) takeForDownload(pending);
-      else pending.takeForUpload(options.onread?.tls);
+      if (options.upload) pending.takeForUpload(options.onread?.tls);
       return withAbort(pending.secured, options.signal, pending.abandon);
     }
     const plain = options.tlsScope ? undefined : options.onread?.plain;
@@ -265,11 +260,6 @@ export class DataChannel {
     }
     return secure;
   }
-}
-
-function takeForDownload(securing: Securing): void {
-  securing.forDownload = true;
-  securing.hold?.release();
 }
 
 /** Stop listening, and close the connection if one was accepted. */

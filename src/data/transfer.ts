@@ -9,7 +9,7 @@ import { errorToReply } from '../protocol/error-to-reply.js';
 import { Reply } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
 import { dataRequirement, sessionReuseRequired } from '../session/tls-policy.js';
-import { releaseTickets } from '../tls/ticket-hold.js';
+import { releaseTickets, releaseTicketsWithFirstBytes } from '../tls/ticket-hold.js';
 import type { TlsSessionScope } from '../tls/secure-context-provider.js';
 import type { SecureOptions } from './data-channel.js';
 import type { ReadTargets } from './receive-file.js';
@@ -51,8 +51,9 @@ function checkDataPolicy(session: Session, upload: boolean): boolean {
     return false;
   }
   if (session.data.isSecured && (session.prot !== 'P' || (upload && session.data.isSecuredForDownload))) {
-    // Its TLS handshake began under PROT P (PROT C since), or a protected download that failed
-    // before its transfer (550) took it and sent its ticket: an upload must not have one (ticket-hold.ts).
+    // Its TLS handshake began under PROT P (PROT C since), or began for a download where Node cannot
+    // hold its ticket (a download command that failed, 550, left it): an upload must not get a
+    // ticket while it sends (ticket-hold.ts).
     session.data.reset();
     session.reply(Reply.CANT_OPEN_DATA, `This data connection was set up for a protected ${session.prot !== 'P' ? 'transfer' : 'download'}: use PASV or EPSV again for this transfer`);
     return false;
@@ -64,18 +65,17 @@ function checkDataPolicy(session: Session, upload: boolean): boolean {
 const HELLO_TURNS = 3;
 
 /**
- * A download under PROT P: take the prepared passive connection for it before the command opens its
- * file, so that its held ticket goes out now (DataChannel.secureForDownload); start its TLS handshake
- * if that has not begun as it was accepted (DataChannel.beginSecure), and then give the event loop a
- * few turns (accept, read) so that a ClientHello already sent is answered first; one sent later is
- * answered when it comes. runTransfer takes the connection over; a command that fails before that
- * leaves it prepared, as it leaves a plain one. A second call for the same transfer does nothing.
+ * A download under PROT P, before its command opens the file: start the prepared passive connection's
+ * TLS handshake if that has not begun as it was accepted (DataChannel.beginSecure), and then give the
+ * event loop a few turns (accept, read) so that a ClientHello already sent is answered first; one
+ * sent later is answered when it comes. runTransfer takes the connection over; a command that fails
+ * before that leaves it prepared, as it leaves a plain one. A second call for the same transfer does
+ * nothing.
  */
 export async function secureDownloadEarly(session: Session): Promise<void> {
   if (session.prot !== 'P' || !session.tlsScope) return;
   session.tlsScope.renewTickets = true;
   const helloRead = session.data.beginSecure(secureOptions(session, session.tlsScope));
-  session.data.secureForDownload();
   for (let turn = 0; helloRead && !helloRead() && turn < HELLO_TURNS; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
@@ -125,7 +125,9 @@ export async function runTransfer(session: Session, spec: TransferSpec): Promise
     if (!upload && session.prot === 'P') await new Promise((resolve) => setImmediate(resolve));
     const idleMs = session.config.timeouts.dataIdle * 1000;
     socket.setTimeout(idleMs, () => controller.abort(new FerryError('TIMEOUT', 'data connection idle')));
-    finalBytes = await spec.body(socket, controller.signal);
+    const moving = spec.body(socket, controller.signal);
+    if (!upload && socket instanceof TLSSocket) releaseTicketsWithFirstBytes(socket);
+    finalBytes = await moving;
     // Uploads are complete once storage has them, however the client then closes its side.
     // Downloads: pipeline ended the socket (TLS close_notify, then FIN); 226 waits until it is flushed.
     if (upload) {

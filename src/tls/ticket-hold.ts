@@ -9,8 +9,8 @@
 //   nothing on that connection until the event's callback runs (its encrypted output waits, reading
 //   goes on); it also keeps 'secure' back until then.
 // - A held connection's handshake counts as complete once a ticket is held (completeHandshake).
-// - A download releases the ticket when its command arrives, before any of its data; an upload once
-//   all of its data has arrived, just before Ferry's close_notify.
+// - A download releases the ticket once its first bytes are written (they go out behind it, in one
+//   write); an upload once all of its data has arrived, just before Ferry's close_notify.
 // This uses Node's per-connection `onnewsession` hook (an internal of node:tls, set on the handle of
 // every server-side TLSSocket); `ticketHoldSupported` checks for it, and without it data connections
 // keep starting their handshake at the transfer command, with the ticket decided there (renewTickets).
@@ -86,6 +86,18 @@ export class TicketHold {
 export async function releaseTickets(socket: tls.TLSSocket): Promise<void> {
   if (!holds.get(socket)?.release()) return;
   await new Promise<void>((resolve) => socket.write(Buffer.alloc(0), () => resolve()));
+}
+
+/**
+ * Release the tickets held on `socket` (a download whose body has just started) on the next turn of
+ * the event loop, with what the body wrote by then: Node encrypts writes behind the held ticket and
+ * sends them all in one write, so a small file's data leaves in the ticket's segment (one send and
+ * one wake-up of the client fewer per file). A body that has written nothing yet (a listing being
+ * read) sends the ticket alone, ahead of its data.
+ */
+export function releaseTicketsWithFirstBytes(socket: tls.TLSSocket): void {
+  const hold = holds.get(socket);
+  if (hold) setImmediate(() => hold.release());
 }
 
 /** Whether this Node offers the hook ticket holds rely on. */
