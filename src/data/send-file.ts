@@ -34,9 +34,8 @@ export async function sendFile(reader: FileReader, socket: Socket, signal: Abort
 async function sendCopying(reader: FileReader, socket: Socket, signal: AbortSignal, expected: number): Promise<number> {
   // One byte more than expected: a full buffer means the file grew, a short one its end.
   const small = expected < SMALL_FILE;
-  const buffers = small
-    ? ([Buffer.allocUnsafe(expected + 1), Buffer.allocUnsafe(expected + 1)] as const)
-    : ([acquireTransferBuffer(), acquireTransferBuffer()] as const);
+  // A small file fits its first buffer unless it grew: the second is made only then.
+  const buffers: Buffer[] = small ? [Buffer.allocUnsafe(expected + 1)] : [acquireTransferBuffer(), acquireTransferBuffer()];
   const sending: [Promise<void> | undefined, Promise<void> | undefined] = [undefined, undefined];
   let total = 0;
   let settled = false;
@@ -44,7 +43,7 @@ async function sendCopying(reader: FileReader, socket: Socket, signal: AbortSign
     for (let turn: 0 | 1 = 0; ; turn = turn === 0 ? 1 : 0) {
       await sending[turn];
       signal.throwIfAborted();
-      const buffer = buffers[turn];
+      const buffer = (buffers[turn] ??= Buffer.allocUnsafe(expected + 1));
       const n = await reader.readInto(buffer);
       if (n > 0) {
         const write = writeChunk(socket, buffer.subarray(0, n), signal);

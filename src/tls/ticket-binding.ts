@@ -61,10 +61,11 @@ export class TicketBinder {
     native.enableTicketKeyCallback();
     native.onticketkeycallback = (name, _iv, encrypt) => {
       if (encrypt) {
-        const fresh = randomBytes(16);
+        const random = randomBytes(32); // the new ticket's name, then its IV: one call for both
+        const fresh = random.subarray(0, 16);
         if (this.current) bind(this.current, fresh.toString('hex'));
         else this.pending.push({ name: fresh.toString('hex'), at: performance.now() });
-        return [1, this.hmacKey, this.aesKey, fresh, randomBytes(16)];
+        return [1, this.hmacKey, this.aesKey, fresh, random.subarray(16)];
       }
       // 2 = valid, issue a new one; 0 = not this connection's session's: full handshake.
       const scope = this.current;
