@@ -45,6 +45,8 @@ export interface DataConnection {
   readonly error: Error | undefined;
   /** Protected connections: how many new TLS sessions (tickets) the server has sent on it so far. */
   readonly tickets: number;
+  /** Protected connections: how many tickets had arrived when the first data did (undefined before). */
+  readonly ticketsBeforeData: number | undefined;
   /** Everything received, once the connection has closed. */
   received: Promise<Buffer>;
 }
@@ -167,7 +169,11 @@ export class FtpsControlClient {
     });
     secured.catch(() => {}); // only protected connections are waited on
     const chunks: Buffer[] = [];
-    socket.on('data', (c: Buffer) => chunks.push(c));
+    let ticketsBeforeData: number | undefined;
+    socket.on('data', (c: Buffer) => {
+      ticketsBeforeData ??= tickets;
+      chunks.push(c);
+    });
     const received = new Promise<Buffer>((resolve) => socket.once('close', () => resolve(Buffer.concat(chunks))));
     return {
       socket,
@@ -181,6 +187,9 @@ export class FtpsControlClient {
       },
       get tickets() {
         return tickets;
+      },
+      get ticketsBeforeData() {
+        return ticketsBeforeData;
       },
     };
   }

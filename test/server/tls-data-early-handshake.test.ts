@@ -1,6 +1,7 @@
 // A protected passive data connection is handshaken as soon as it is accepted, before its command
-// (DataChannel.beginSecure), and its new TLS tickets wait for the command (ticket-hold.ts): what a
-// client can see of that, and what it must not change.
+// (DataChannel.beginSecure), and its new TLS tickets wait for its transfer (ticket-hold.ts): a
+// download's go out with its first bytes, an upload's after its last. What a client can see of that,
+// and what it must not change.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -48,6 +49,7 @@ describe('the TLS handshake of a protected data connection starts as it is accep
     assert.equal(sha256(await withTimeout(data.received, 10_000, 'download')), sha256(content));
     assert.equal((await client.read()).code, 226);
     assert.equal(data.tickets, 1, 'a fresh ticket for the next data connection (curl resumes with it)');
+    assert.equal(data.ticketsBeforeData, 1, 'the ticket came ahead of the data');
   });
 
   test('an upload on a connection handshaken before its command gets no ticket while it sends; bytes intact', WITHIN, async () => {
