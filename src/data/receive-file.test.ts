@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { describe, test } from 'node:test';
 import { acquireTransferBuffer, releaseTransferBuffer } from '../storage/buffer-pool.js';
 import { generateSelfSignedCertificate } from '../tls/certificate-generate.js';
-import { SecureContextProvider, type TlsSessionScope } from '../tls/secure-context-provider.js';
+import { SecureContextProvider } from '../tls/secure-context-provider.js';
 import { DataChannel, readingInto, tlsReadingInto } from './data-channel.js';
 import { PassivePortPool } from './passive-port-pool.js';
 import { UploadReceiver, type ReadHooks } from './receive-file.js';
@@ -204,8 +204,12 @@ describe('UploadReceiver', () => {
   });
 });
 
-/** A TLS session scope and a data channel on loopback, as a session makes them; `secureOnAccept` as given. */
-async function secureChannel(secureOnAccept: boolean): Promise<{ scope: TlsSessionScope; channel: DataChannel }> {
+/**
+ * A protected passive upload about to be made: a TLS session scope and a data channel listening on
+ * loopback, as a session makes them (`secureOnAccept` as given), the bytes to send and a receiver
+ * whose TLS reads are counted.
+ */
+async function protectedUpload(secureOnAccept: boolean) {
   const { certPem, keyPem } = await generateSelfSignedCertificate();
   const scope = new SecureContextProvider({ certPem, keyPem }, { minVersion: 'TLSv1.2' }).sessionScope();
   const channel = new DataChannel({
@@ -218,44 +222,45 @@ async function secureChannel(secureOnAccept: boolean): Promise<{ scope: TlsSessi
     onSecured: () => {},
     ...(secureOnAccept && { secureOnAccept: () => ({ tlsScope: scope, requireSessionReuse: false }) }),
   });
-  return { scope, channel };
-}
-
-test('DataChannel.open decrypts a protected passive upload straight into the buffers', async () => {
-  const { scope, channel } = await secureChannel(false);
   const port = await channel.listenPassive();
   const data = randomBytes(3 * MiB + 17);
   const receiver = new UploadReceiver();
   const reads = countReads(receiver.onread.tls);
-  const client = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => client.end(data));
+  return {
+    channel,
+    port,
+    data,
+    /** Open the prepared connection for the upload, into the receiver's buffers. */
+    open: (): Promise<net.Socket> => channel.open({ tlsScope: scope, requireSessionReuse: false, upload: true, onread: receiver.onread, signal: new AbortController().signal }),
+    /** The data arrived whole through the receiver's hooks, none of it through Node's own buffers. */
+    async assertReceived(socket: net.Socket): Promise<void> {
+      const got = await receive(receiver, socket, 0);
+      assert.equal(got.hash, sha256(data));
+      assert.ok(reads.count >= data.length / (16 * 1024), `${reads.count} records through the receiver's hooks`);
+      assert.equal(got.dataEvents, 0, "no 'data' events: nothing went through Node's own buffers");
+    },
+  };
+}
+
+test('DataChannel.open decrypts a protected passive upload straight into the buffers', async () => {
+  const upload = await protectedUpload(false);
+  const client = tls.connect({ host: '127.0.0.1', port: upload.port, rejectUnauthorized: false }, () => client.end(upload.data));
   client.on('error', () => {});
-  const socket = await channel.open({ tlsScope: scope, requireSessionReuse: false, upload: true, onread: receiver.onread, signal: new AbortController().signal });
-  const got = await receive(receiver, socket, 0);
-  assert.equal(got.hash, sha256(data));
-  assert.ok(reads.count >= data.length / (16 * 1024), `${reads.count} records through the receiver's hooks`);
-  assert.equal(got.dataEvents, 0, "no 'data' events: nothing went through Node's own buffers");
+  await upload.assertReceived(await upload.open());
   client.destroy();
 });
 
 test('DataChannel.open decrypts a protected upload into the buffers when its handshake completed as it was accepted (curl\'s order)', async () => {
-  const { scope, channel } = await secureChannel(true);
-  const port = await channel.listenPassive();
-  const data = randomBytes(3 * MiB + 17);
-  const receiver = new UploadReceiver();
-  const reads = countReads(receiver.onread.tls);
+  const upload = await protectedUpload(true);
   // The client finishes its handshake before the server's side knows the transfer (curl sends the
   // command only then), and sends its data only once the transfer has the connection.
-  const client = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+  const client = tls.connect({ host: '127.0.0.1', port: upload.port, rejectUnauthorized: false });
   client.on('error', () => {});
   await new Promise((resolve) => client.once('secureConnect', resolve));
   await new Promise((resolve) => setTimeout(resolve, 100));
-  assert.equal(channel.isSecured, true, 'the handshake began as the connection was accepted');
-  const opened = channel.open({ tlsScope: scope, requireSessionReuse: false, upload: true, onread: receiver.onread, signal: new AbortController().signal });
-  const socket = await opened;
-  client.end(data);
-  const got = await receive(receiver, socket, 0);
-  assert.equal(got.hash, sha256(data));
-  assert.ok(reads.count >= data.length / (16 * 1024), `${reads.count} records through the receiver's hooks`);
-  assert.equal(got.dataEvents, 0, "no 'data' events: nothing went through Node's own buffers");
+  assert.equal(upload.channel.isSecured, true, 'the handshake began as the connection was accepted');
+  const socket = await upload.open();
+  client.end(upload.data);
+  await upload.assertReceived(socket);
   client.destroy();
 });
