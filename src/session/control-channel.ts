@@ -18,11 +18,15 @@ export class ControlChannel {
   private readonly reader: LineReader;
   private closed = false;
   private readonly onData = (chunk: Buffer) => {
-    for (const event of this.reader.push(chunk)) {
+    const events = this.reader.push(chunk);
+    if (events.length > 1) this.holdReplies();
+    for (const event of events) {
       if (this.closed || this.upgrading) return;
       this.events.onLine(event);
     }
   };
+  /** The socket whose replies wait for the end of this event-loop turn (holdReplies). */
+  private holding: Socket | undefined;
   /** Set between AUTH TLS's 234 and the end of the handshake: nothing read in clear may run. */
   private upgrading = false;
 
@@ -72,6 +76,7 @@ export class ControlChannel {
     const raw = this.socket;
     raw.removeListener('data', this.onData);
     this.reader.reset();
+    this.flushReplies(); // the clear-text replies before this one, then the 234, before TLS takes the socket
     raw.write(formatReply(code, text));
     const secure = secureServerSocket(raw, scope);
     this.socket = secure;
@@ -109,6 +114,25 @@ export class ControlChannel {
   destroy(): void {
     this.closed = true;
     this.socket.destroy();
+  }
+
+  /**
+   * Commands pipelined in one read (lftp sends several at once) get their replies in one write, so
+   * one TLS record and one segment instead of one each: replies written in this turn of the event
+   * loop wait for its end. A reply that waits for I/O (a transfer's 226, a login's scrypt) comes in
+   * a later turn and goes alone, as does every reply to a command sent by itself.
+   */
+  private holdReplies(): void {
+    if (this.holding || this.closed) return;
+    this.holding = this.socket;
+    this.holding.cork();
+    setImmediate(() => this.flushReplies());
+  }
+
+  private flushReplies(): void {
+    const held = this.holding;
+    this.holding = undefined;
+    held?.uncork();
   }
 
   private attach(socket: Socket): void {

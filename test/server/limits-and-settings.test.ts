@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { FtpsControlClient } from '../helpers/ftps-control-client.js';
 import { RawFtpClient, readAll, writeAll } from '../helpers/raw-ftp-client.js';
 import { DEFAULT_USER, startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -64,6 +65,33 @@ describe('limits and timeouts', () => {
     const client = await RawFtpClient.connect(server.host, server.port);
     client.socket.write(`USER ${DEFAULT_USER.name}\r\nPASS ${DEFAULT_USER.password}\r\nPWD\r\nSYST\r\n`);
     assert.deepEqual([(await client.read()).code, (await client.read()).code, (await client.read()).code, (await client.read()).code], [331, 230, 257, 215]);
+    client.destroy();
+  });
+
+  test('pipelined commands answered in the same turn share one write; a command sent alone is answered at once', async () => {
+    const client = await RawFtpClient.login(server.host, server.port, DEFAULT_USER.name, DEFAULT_USER.password);
+    const chunks: string[] = [];
+    client.socket.on('data', (chunk: Buffer) => chunks.push(chunk.toString('latin1')));
+    client.socket.write('NOOP\r\nPWD\r\nSYST\r\nTYPE I\r\n');
+    assert.deepEqual([(await client.read()).code, (await client.read()).code, (await client.read()).code, (await client.read()).code], [200, 257, 215, 200]);
+    assert.equal(chunks.length, 1, `one segment for the four replies, got ${JSON.stringify(chunks)}`);
+    assert.match(chunks[0]!, /^200 .*\r\n257 .*\r\n215 .*\r\n200 .*\r\n$/s);
+    assert.equal((await client.send('NOOP')).code, 200, 'a later command alone still gets its reply');
+    client.destroy();
+  });
+
+  test('under TLS, pipelined commands get their replies in one TLS record', async () => {
+    const client = await FtpsControlClient.connect(server.host, server.port);
+    assert.equal((await client.auth('TLS')).code, 234);
+    assert.equal((await client.login(DEFAULT_USER.name, DEFAULT_USER.password)).code, 230);
+    // Node's TLS client hands over each record's plaintext as one 'data' event.
+    const records: string[] = [];
+    client.tlsSocket!.on('data', (chunk: Buffer) => records.push(chunk.toString('latin1')));
+    client.writeRaw('PBSZ 0\r\nPROT P\r\nTYPE I\r\nPWD\r\n');
+    assert.deepEqual([(await client.read()).code, (await client.read()).code, (await client.read()).code, (await client.read()).code], [200, 200, 200, 257]);
+    assert.equal(records.length, 1, `one record for the four replies, got ${JSON.stringify(records)}`);
+    const listed = await client.transfer('NLST', { protect: true });
+    assert.deepEqual([listed.preliminary.code, listed.final?.code], [150, 226], 'a protected transfer after them works as before');
     client.destroy();
   });
 
