@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { delay, killTree, runCommand, spawnTracked } from '../lib/child-processes.js';
 import { BENCH_DIR, REPO_DIR } from '../plan.js';
-import { readingInto } from '../../src/data/data-channel.js';
+import { readingInto } from '../../src/data/read-into-buffers.js';
 import { summarize, type Summary } from '../lib/summary.js';
 import type { BenchCertificate } from '../lib/certificate.js';
 

@@ -9,7 +9,8 @@ import { describe, test } from 'node:test';
 import { acquireTransferBuffer, releaseTransferBuffer } from '../storage/buffer-pool.js';
 import { generateSelfSignedCertificate } from '../tls/certificate-generate.js';
 import { SecureContextProvider } from '../tls/secure-context-provider.js';
-import { DataChannel, readingInto, tlsReadingInto } from './data-channel.js';
+import { DataChannel } from './data-channel.js';
+import { readingInto, tlsReadingInto } from './read-into-buffers.js';
 import { PassivePortPool } from './passive-port-pool.js';
 import { UploadReceiver, type ReadHooks } from './receive-file.js';
 
