@@ -117,10 +117,11 @@ export class ControlChannel {
   }
 
   /**
-   * Commands pipelined in one read (lftp sends several at once) get their replies in one write, so
-   * one TLS record and one segment instead of one each: replies written in this turn of the event
-   * loop wait for its end. A reply that waits for I/O (a transfer's 226, a login's scrypt) comes in
-   * a later turn and goes alone, as does every reply to a command sent by itself.
+   * Commands pipelined in one read (lftp with ftp:sync-mode off sends several at once) get their
+   * replies in one write, so one TLS record and one segment instead of one each: replies written in
+   * this turn of the event loop wait for its end. A reply that waits for I/O (a transfer's 226, a
+   * login's scrypt) comes in a later turn and goes alone, as does every reply to a command sent by
+   * itself.
    */
   private holdReplies(): void {
     if (this.holding || this.closed) return;
