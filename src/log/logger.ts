@@ -4,12 +4,48 @@ import { fstatSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 import type { FerryConfig } from '../config/schema.js';
 
+/** Keys whose values never reach a log line, at the top level of a line or one level down. */
+const SECRET_KEYS = new Set(['password', 'pass', 'key', 'passphrase']);
+const CENSOR = '[redacted]';
+
+/**
+ * A log line's object with secret-named values censored, or the object itself when it has none.
+ * pino's own `redact` with `*.password`-style paths ran a clone and a JSON.stringify for every value
+ * of every line: ~12 KB of garbage per transfer log line, a sixth of all a small download allocated.
+ * This looks at the keys, and copies only a line that has a secret.
+ */
+export function redactSecrets(object: Record<string, unknown>): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(object)) {
+    const value = object[key];
+    let safe = value;
+    if (SECRET_KEYS.has(key)) safe = CENSOR;
+    else if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).some((k) => SECRET_KEYS.has(k))) {
+      safe = censored(value);
+    }
+    if (safe !== value) (copy ??= { ...object })[key] = safe;
+  }
+  return copy ?? object;
+}
+
+/** A copy of a nested object with its secret-named values censored; an error stays an error. */
+function censored(value: object): object {
+  const copy = Object.create(Object.getPrototypeOf(value) as object | null) as Record<string, unknown>;
+  for (const name of Object.getOwnPropertyNames(value)) {
+    copy[name] = SECRET_KEYS.has(name) ? CENSOR : (value as Record<string, unknown>)[name];
+  }
+  return copy;
+}
+
 export function createLogger(logging: FerryConfig['logging'], destination?: pino.DestinationStream): Logger {
   const pretty = logging.pretty === 'always' || (logging.pretty === 'auto' && process.stdout.isTTY === true);
   const options: pino.LoggerOptions = {
     level: logging.level,
     base: undefined,
-    redact: { paths: ['password', '*.password', 'pass', '*.pass', 'key', '*.key', 'passphrase'], censor: '[redacted]' },
+    // A child's bindings skip the formatters: pino's redaction of top-level keys (a lookup per key,
+    // no copies) covers them, and each line again.
+    redact: { paths: [...SECRET_KEYS], censor: CENSOR },
+    formatters: { log: redactSecrets },
   };
   if (destination) return pino(options, destination);
   if (pretty) return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard', ignore: 'pid,hostname' } } });
