@@ -20,7 +20,7 @@ export function redactSecrets(object: Record<string, unknown>): Record<string, u
     const value = object[key];
     let safe = value;
     if (SECRET_KEYS.has(key)) safe = CENSOR;
-    else if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).some((k) => SECRET_KEYS.has(k))) {
+    else if (typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value) && Object.keys(value).some((k) => SECRET_KEYS.has(k))) {
       safe = censored(value);
     }
     if (safe !== value) (copy ??= { ...object })[key] = safe;
