@@ -9,21 +9,18 @@ const SECRET_KEYS = new Set(['password', 'pass', 'key', 'passphrase']);
 const CENSOR = '[redacted]';
 
 /**
- * A log line's object with secret-named values censored, or the object itself when it has none.
- * pino's own `redact` with `*.password`-style paths ran a clone and a JSON.stringify for every value
- * of every line: ~12 KB of garbage per transfer log line, a sixth of all a small download allocated.
- * This looks at the keys, and copies only a line that has a secret.
+ * A log line's object with the secret-named values of its nested objects censored (one level down),
+ * or the object itself when none has one; top-level keys are pino's `redact` (createLogger). pino's
+ * own `*.password`-style paths ran a clone and a JSON.stringify for every value of every line: ~12 KB
+ * of garbage per transfer log line, a sixth of all a small download allocated. This looks at the
+ * keys, and copies only a line that has a secret.
  */
 export function redactSecrets(object: Record<string, unknown>): Record<string, unknown> {
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(object)) {
     const value = object[key];
-    let safe = value;
-    if (SECRET_KEYS.has(key)) safe = CENSOR;
-    else if (typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value) && Object.keys(value).some((k) => SECRET_KEYS.has(k))) {
-      safe = censored(value);
-    }
-    if (safe !== value) (copy ??= { ...object })[key] = safe;
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) continue;
+    if (Object.keys(value).some((k) => SECRET_KEYS.has(k))) (copy ??= { ...object })[key] = censored(value);
   }
   return copy ?? object;
 }
@@ -42,8 +39,8 @@ export function createLogger(logging: FerryConfig['logging'], destination?: pino
   const options: pino.LoggerOptions = {
     level: logging.level,
     base: undefined,
-    // A child's bindings skip the formatters: pino's redaction of top-level keys (a lookup per key,
-    // no copies) covers them, and each line again.
+    // Top-level keys: pino's redaction (a lookup per key, no copies), which also covers a child's
+    // bindings (they skip the formatters). One level down: redactSecrets.
     redact: { paths: [...SECRET_KEYS], censor: CENSOR },
     formatters: { log: redactSecrets },
   };
