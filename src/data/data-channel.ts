@@ -72,8 +72,21 @@ interface Securing {
 }
 type Pending = Passive | { kind: 'active'; host: string; port: number } | Securing;
 
+/** How long a listener opened ahead of the next PASV/EPSV waits for it (standBy). */
+const STANDBY_MS = 1000;
+
+/** A listener opened ahead of the next PASV/EPSV; its port is not announced yet, so it admits nobody. */
+interface Standby {
+  server: Promise<net.Server | undefined>;
+  timer: NodeJS.Timeout;
+}
+
 export class DataChannel {
   private pending: Pending | undefined;
+  private standby: Standby | undefined;
+  /** Whether the last transfer's connection was passive (standBy). */
+  private lastPassive = false;
+  private closed = false;
 
   constructor(private readonly options: DataChannelOptions) {}
 
@@ -93,9 +106,13 @@ export class DataChannel {
 
   /** PASV/EPSV: listen on a pool port on the control connection's local address. */
   async listenPassive(): Promise<number> {
+    const standby = this.standby;
+    this.standby = undefined;
     this.reset();
-    const host = this.options.controlLocal.startsWith('::ffff:') ? this.options.controlLocal.slice(7) : this.options.controlLocal;
-    const server = await this.options.pool.listen(host);
+    if (standby) clearTimeout(standby.timer);
+    const ready = standby && (await standby.server);
+    ready?.removeAllListeners('connection');
+    const server = ready ?? (await this.options.pool.listen(this.passiveHost()));
     const port = (server.address() as net.AddressInfo).port;
     let timer!: NodeJS.Timeout;
     const socket = new Promise<net.Socket>((resolve, reject) => {
@@ -124,6 +141,41 @@ export class DataChannel {
     socket.catch(() => {}); // observed later by open(); avoid unhandled rejections meanwhile
     this.pending = { kind: 'passive', server, socket, timer };
     return port;
+  }
+
+  /**
+   * After a passive transfer, open the next one's listener while the client reads the transfer's end
+   * and sends its next PASV/EPSV, which then only has to announce it: clients that fetch many files
+   * wait for that reply on every file. The port is announced to no one until then, so a connection
+   * to it is refused; it closes after STANDBY_MS unused. Not when the pool is more than half in use.
+   */
+  standBy(): void {
+    if (this.closed || !this.lastPassive || this.pending || this.standby || !this.options.pool.hasRoom()) return;
+    const server = this.options.pool.listen(this.passiveHost()).then(
+      (listening) => {
+        listening.on('connection', (sock: net.Socket) => {
+          this.options.onRefused('data connection to a passive port not announced yet', sock.remoteAddress ?? '');
+          sock.destroy();
+        });
+        return listening;
+      },
+      () => undefined, // PASV/EPSV will try again, and report
+    );
+    const timer = setTimeout(() => this.dropStandby(), STANDBY_MS);
+    timer.unref();
+    this.standby = { server, timer };
+  }
+
+  private dropStandby(): void {
+    const standby = this.standby;
+    this.standby = undefined;
+    if (!standby) return;
+    clearTimeout(standby.timer);
+    void standby.server.then((server) => server?.close());
+  }
+
+  private passiveHost(): string {
+    return this.options.controlLocal.startsWith('::ffff:') ? this.options.controlLocal.slice(7) : this.options.controlLocal;
   }
 
   /**
@@ -185,6 +237,7 @@ export class DataChannel {
   async open(options: OpenOptions): Promise<net.Socket> {
     const pending = this.pending;
     this.pending = undefined;
+    this.lastPassive = pending !== undefined && pending.kind !== 'active';
     if (!pending) {
       throw new FerryError('DATA_CONNECTION_FAILED', 'no PASV/PORT before transfer', {
         publicMessage: "Use PORT, EPRT, PASV or EPSV first",
@@ -209,8 +262,15 @@ export class DataChannel {
     return plain && pending.kind === 'passive' ? readingInto(raw, plain) : raw;
   }
 
+  /** The session ended: drop everything, and prepare nothing ahead any more. */
+  close(): void {
+    this.closed = true;
+    this.reset();
+  }
+
   /** Drop any prepared connection (new PASV/PORT, REIN, session end). */
   reset(): void {
+    this.dropStandby();
     const pending = this.pending;
     this.pending = undefined;
     if (pending?.kind === 'passive') closePassive(pending);

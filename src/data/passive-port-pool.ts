@@ -11,6 +11,11 @@ export class PassivePortPool {
     this.next = minPort + Math.floor(Math.random() * (maxPort - minPort + 1));
   }
 
+  /** Whether at most half of the range is in use (an unlimited range always has room). */
+  hasRoom(): boolean {
+    return (this.minPort === 0 && this.maxPort === 0) || this.inUse.size * 2 < this.maxPort - this.minPort + 1;
+  }
+
   /** A listening server on `host` with a port from the range (any free port when the range is 0-0). */
   async listen(host: string): Promise<net.Server> {
     if (this.minPort === 0 && this.maxPort === 0) return this.tryListen(host, 0);
@@ -39,6 +44,8 @@ export class PassivePortPool {
       server.once('error', reject);
       server.listen({ host, port, exclusive: true, backlog: 4 }, () => {
         server.removeListener('error', reject);
+        // A failed accept (EMFILE) fails that connection only: the transfer waiting for it times out.
+        server.on('error', () => {});
         resolve(server);
       });
     });

@@ -138,6 +138,7 @@ export async function runTransfer(session: Session, spec: TransferSpec): Promise
     else if (!socket.writableFinished) await finished(socket, { readable: false });
     complete = true;
     session.reply(Reply.CLOSING_DATA, spec.doneText ?? 'Transfer complete');
+    session.data.standBy();
   } catch (err) {
     const reason = controller.signal.reason as unknown;
     if (controller.signal.aborted && reason instanceof FerryError && reason.code === 'TIMEOUT') {

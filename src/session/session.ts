@@ -182,7 +182,7 @@ export class Session {
 
   close(code?: ReplyCode, text?: string): void {
     this.transfer?.controller.abort();
-    this.data.reset();
+    this.data.close();
     this.channel.close(code, text);
   }
 
@@ -244,7 +244,7 @@ export class Session {
     clearTimeout(this.idleTimer);
     clearTimeout(this.loginTimer);
     this.transfer?.controller.abort();
-    this.data.reset();
+    this.data.close();
     this.queue = [];
     this.log.info({ user: this.user?.name, durationMs: Date.now() - this.startedAt }, 'session end');
     this.services.events.emit('session-end', { id: this.id, user: this.user?.name, durationMs: Date.now() - this.startedAt });
