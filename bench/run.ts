@@ -142,11 +142,14 @@ async function main(): Promise<void> {
     }
   }
   // Runs interleave the servers (run 1 of each, then run 2 of each...), so a slow spell of a shared
-  // host lands on all three rather than on whichever server was being measured at the time.
+  // host lands on all three rather than on whichever server was being measured at the time, and
+  // each run starts with another server, so none is always the one that follows the previous
+  // scenario's heaviest server (1,000 idle ProFTPD processes exiting, say).
   const base = { plan, fixtures, dataDir: DATA_DIR, user: BENCH_USER };
   for (let run = 1; run <= plan.runs; run++) {
+    const order = active.map((_, i) => active[(i + run - 1) % active.length]!);
     for (const scenario of scenarios) {
-      for (const server of active) {
+      for (const server of order) {
         log(`run ${run}/${plan.runs}: ${server.label}, ${scenario.title}`);
         const status = statuses.find((s) => s.name === server.name)!;
         collector.add(server.name, scenario.metrics, await runScenario(server, scenario, base, status));
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
     'TLS ciphers are each server\'s default: Ferry prefers AES-128-GCM, ProFTPD negotiates TLS_AES_256_GCM_SHA384 with curl (its TLS log), vsftpd keeps OpenSSL\'s default TLS 1.3 suites; the machine-limits line gives both speeds.',
     'Big-file and listing times run from the transfer command to the final reply (curl time_total - time_pretransfer): curl 7.88 waits for the handshake of a TLS data connection before it sends RETR/STOR/LIST, which vsftpd and ProFTPD answer only after the command (a 0.2–1.5 s stall), and login is not what these rows measure.',
     'Uploads: right before each one the bench writes and deletes a scratch file of the same size. This VM hands memory freed a few seconds earlier back to its host (free page reporting), and the first touch then costs about 1.5 CPU s per GiB in whichever process makes it; without the warm-up, a server\'s upload figure depended on how long ago the previous upload was deleted.',
-    'Every run of every scenario starts a fresh server instance (memory figures never inherit an earlier heap), and the runs interleave the three servers. Ferry starts its two listing threads with itself (about 8 MiB each, in its fresh-start RSS): they lstat and format a big listing\'s batches while the main thread encrypts and sends.',
+    'Every run of every scenario starts a fresh server instance (memory figures never inherit an earlier heap), and the runs interleave the three servers, each run starting with the next server in turn. Ferry starts its two listing threads with itself (about 8 MiB each, in its fresh-start RSS): they lstat and format a big listing\'s batches while the main thread encrypts and sends.',
     'Steady state: a server runs for days, so the headline rows are a warm server\'s, the same for all three servers: for small files the median of each fresh server\'s fourth, fifth and sixth identical sessions (Ferry\'s V8 still compiles its per-file code through its first ~3,000 files), for LIST its second identical listing. The earlier sessions and the first listing are on rows of their own: vsftpd and ProFTPD fork a new process per session and have nothing to warm up. MLSD comes after the two LISTs.',
     'Server CPU is counted with a cgroup per server (cpuacct) where the kernel offers one (else from /proc), so the exited per-session processes of vsftpd and ProFTPD are included.',
   );
