@@ -110,7 +110,8 @@ export class DataChannel {
     this.standby = undefined;
     this.reset();
     if (standby) clearTimeout(standby.timer);
-    const ready = standby && (await standby.server);
+    const opened = standby && (await standby.server);
+    const ready = opened?.listening ? opened : undefined;
     ready?.removeAllListeners('connection');
     const server = ready ?? (await this.options.pool.listen(this.passiveHost()));
     const port = (server.address() as net.AddressInfo).port;
@@ -147,7 +148,7 @@ export class DataChannel {
    * After a passive transfer, open the next one's listener while the client reads the transfer's end
    * and sends its next PASV/EPSV, which then only has to announce it: clients that fetch many files
    * wait for that reply on every file. The port is announced to no one until then, so a connection
-   * to it is refused; it closes after STANDBY_MS unused. Not when the pool is more than half in use.
+   * to it is refused; it closes after STANDBY_MS unused. Not when half of the pool is in use.
    */
   standBy(): void {
     if (this.closed || !this.lastPassive || this.pending || this.standby || !this.options.pool.hasRoom()) return;

@@ -11,7 +11,7 @@ export class PassivePortPool {
     this.next = minPort + Math.floor(Math.random() * (maxPort - minPort + 1));
   }
 
-  /** Whether at most half of the range is in use (an unlimited range always has room). */
+  /** Whether less than half of the range is in use (an unlimited range always has room). */
   hasRoom(): boolean {
     return (this.minPort === 0 && this.maxPort === 0) || this.inUse.size * 2 < this.maxPort - this.minPort + 1;
   }
