@@ -143,8 +143,8 @@ async function main(): Promise<void> {
   }
   // Runs interleave the servers (run 1 of each, then run 2 of each...), so a slow spell of a shared
   // host lands on all three rather than on whichever server was being measured at the time, and
-  // each run starts with another server, so none is always the one that follows the previous
-  // scenario's heaviest server (1,000 idle ProFTPD processes exiting, say).
+  // each run starts with another server, so none is always the one measured right after the
+  // previous scenario's last server.
   const base = { plan, fixtures, dataDir: DATA_DIR, user: BENCH_USER };
   for (let run = 1; run <= plan.runs; run++) {
     const order = active.map((_, i) => active[(i + run - 1) % active.length]!);

@@ -77,6 +77,18 @@ describe('passive listener opened ahead (standBy)', () => {
     channel.standBy();
     await tick();
     assert.equal(pool.servers.length, 0, 'no transfer yet');
+
+    // An active (PORT) transfer: the client listens, Ferry connects.
+    const client = net.createServer((socket) => socket.resume());
+    await new Promise<void>((resolve) => client.listen(0, '127.0.0.1', resolve));
+    channel.setActive('127.0.0.1', (client.address() as net.AddressInfo).port);
+    const active = await channel.open({ requireSessionReuse: false, upload: false, signal: new AbortController().signal });
+    await new Promise<void>((resolve) => active.end('x', resolve));
+    channel.standBy();
+    await tick();
+    assert.equal(pool.servers.length, 0, 'after an active transfer');
+    client.close();
+
     const port = await channel.listenPassive();
     await transfer(channel, port, 'x');
     channel.close();
