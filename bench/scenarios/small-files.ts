@@ -34,8 +34,11 @@ interface DriverResult {
   clientCpuMs: number;
 }
 
-/** One session of the driver; the server CPU it cost, in seconds. */
-async function downloadAll(ctx: ScenarioContext): Promise<DriverResult & { serverCpu: number }> {
+/** A session's driver result, and the server CPU it cost, in seconds. */
+type SessionResult = DriverResult & { serverCpu: number };
+
+/** One session of the driver. */
+async function downloadAll(ctx: ScenarioContext): Promise<SessionResult> {
   const { smallNames, smallDir } = ctx.fixtures;
   const args = { port: ctx.server.port, user: ctx.user.name, password: ctx.user.password, dir: smallDir, names: smallNames };
   const cpuBefore = ctx.server.cpuSeconds();
@@ -60,13 +63,13 @@ export const smallFilesScenario: Scenario = {
   metrics: METRICS,
   async run(ctx) {
     try {
-      const sessions: (DriverResult & { serverCpu: number })[] = [];
+      const sessions: SessionResult[] = [];
       for (let i = 0; i < WARM_FROM + WARM_SESSIONS; i++) sessions.push(await downloadAll(ctx));
       const rate = (d: DriverResult) => d.files / d.seconds;
       const first = sessions[0]!;
       const second = sessions[1]!;
       const warm = sessions.slice(WARM_FROM);
-      const perFile = (d: DriverResult & { serverCpu: number }) => (d.serverCpu * 1000) / d.files;
+      const perFile = (d: SessionResult) => (d.serverCpu * 1000) / d.files;
       const clientShare = (d: DriverResult) => (100 * d.clientCpuMs) / (d.seconds * 1000);
       ctx.log(`sessions 1-${sessions.length}: ${sessions.map((d) => rate(d).toFixed(0)).join(', ')} files/s; ${warm.map((d) => perFile(d).toFixed(2)).join(', ')} CPU ms/file from the fourth`);
       // The server CPU includes the session's login; over 1,000 files that is noise.

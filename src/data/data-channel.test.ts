@@ -96,19 +96,32 @@ describe('passive listener opened ahead (standBy)', () => {
     await tick();
     assert.equal(pool.servers.length, 1, 'the session has ended');
 
-    const small = new PassivePortPool(0, 0);
-    assert.equal(small.hasRoom(), true, 'an unlimited range always has room');
+    // A pool without room: the channel asks it, and opens nothing ahead.
+    const full = new (class extends RecordingPool {
+      override hasRoom(): boolean {
+        return false;
+      }
+    })(0, 0);
+    const crowded = channelWith(full).channel;
+    const fullPort = await crowded.listenPassive();
+    await transfer(crowded, fullPort, 'x');
+    crowded.standBy();
+    await tick();
+    assert.equal(full.servers.length, 1, 'no room in the port range');
+    crowded.close();
+
+    // What the pool counts as room: less than half of its range in use.
+    assert.equal(new PassivePortPool(0, 0).hasRoom(), true, 'an unlimited range always has room');
     const probe = net.createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const free = (probe.address() as net.AddressInfo).port;
     await new Promise((resolve) => probe.close(resolve));
-    const two = new PassivePortPool(free, free + 1);
-    assert.equal(two.hasRoom(), true);
-    const held = await two.listen('127.0.0.1').catch(() => undefined);
-    if (held) {
-      assert.equal(two.hasRoom(), false, 'one of two ports in use: no room to open one ahead');
-      held.close();
-    }
+    const one = new PassivePortPool(free, free);
+    assert.equal(one.hasRoom(), true);
+    const held = await one.listen('127.0.0.1');
+    assert.equal(one.hasRoom(), false, 'its one port in use: no room to open one ahead');
+    await new Promise((resolve) => held.close(resolve));
+    assert.equal(one.hasRoom(), true, 'room again once it closes');
   });
 
   test('the listener opened ahead closes when no PASV/EPSV comes, and on PORT/EPRT', async () => {

@@ -6,21 +6,23 @@ import { FerryError } from '../errors/ferry-error.js';
 export class PassivePortPool {
   private readonly inUse = new Set<number>();
   private next: number;
+  /** Ports in the range; 0 for the range 0-0 (any free port, unlimited). */
+  private readonly size: number;
 
   constructor(private readonly minPort: number, private readonly maxPort: number) {
+    this.size = minPort === 0 && maxPort === 0 ? 0 : maxPort - minPort + 1;
     this.next = minPort + Math.floor(Math.random() * (maxPort - minPort + 1));
   }
 
   /** Whether less than half of the range is in use (an unlimited range always has room). */
   hasRoom(): boolean {
-    return (this.minPort === 0 && this.maxPort === 0) || this.inUse.size * 2 < this.maxPort - this.minPort + 1;
+    return this.size === 0 || this.inUse.size * 2 < this.size;
   }
 
   /** A listening server on `host` with a port from the range (any free port when the range is 0-0). */
   async listen(host: string): Promise<net.Server> {
-    if (this.minPort === 0 && this.maxPort === 0) return this.tryListen(host, 0);
-    const size = this.maxPort - this.minPort + 1;
-    for (let tries = 0; tries < size; tries++) {
+    if (this.size === 0) return this.tryListen(host, 0);
+    for (let tries = 0; tries < this.size; tries++) {
       const port = this.next;
       this.next = port >= this.maxPort ? this.minPort : port + 1;
       if (this.inUse.has(port)) continue;
