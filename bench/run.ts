@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick] [--only ferry,vsftpd] [--skip-setup] [--profile]`: installs the peers,
 // makes the certificate and the files, measures the machine, then runs every scenario against Ferry,
-// vsftpd and ProFTPD one server at a time, and writes the Markdown report. Every child is killed by PID.
+// vsftpd and ProFTPD, one server at a time (the small files: all three at once, taking turns session
+// by session), and writes the Markdown report. Every child is killed by PID.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,7 +9,7 @@ import { ensureCertificate } from './lib/certificate.js';
 import { killAllTracked, runCommand } from './lib/child-processes.js';
 import { ensureFixtures } from './lib/fixtures.js';
 import { describeMachine } from './lib/machine-info.js';
-import type { BenchServer, PeerContext, RunningServer } from './peers/bench-server.js';
+import type { BenchServer, PeerContext } from './peers/bench-server.js';
 import { FerryPeer } from './peers/ferry.js';
 import { ProftpdPeer } from './peers/proftpd.js';
 import { VsftpdPeer } from './peers/vsftpd.js';
@@ -78,20 +79,59 @@ async function setupPeers(skip: boolean): Promise<{ uid: number; gid: number; no
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
-/** One run of one scenario on a freshly started instance, so no figure inherits an earlier heap. */
-async function runScenario(server: BenchServer, scenario: Scenario, base: Omit<ScenarioContext, 'server' | 'log'>, status: ServerStatus): Promise<RunOutcome> {
-  let running: RunningServer | undefined;
+type BaseContext = Omit<ScenarioContext, 'server' | 'log'>;
+
+/** Start a fresh instance for one run (no figure inherits an earlier heap), probing its TLS once. */
+async function startFresh(server: BenchServer, scenario: Scenario, base: BaseContext, status: ServerStatus): Promise<ScenarioContext> {
+  const running = await server.start(scenario.variant);
   try {
-    running = await server.start(scenario.variant);
     if (scenario.variant === 'tls' && status.tls === undefined) status.tls = await probeTls(running.port, base.user, base.fixtures.smallProbe);
-    return await scenario.run({ ...base, server: running, log: (line) => log(`  ${server.label}, ${scenario.title}: ${line}`) });
   } catch (err) {
-    const reason = (err as Error).message;
-    log(`${server.label}: ${reason}`);
-    return failAll(scenario.metrics, reason);
-  } finally {
-    await running?.stop();
+    await running.stop();
+    throw err;
   }
+  return { ...base, server: running, log: (line) => log(`  ${server.label}, ${scenario.title}: ${line}`) };
+}
+
+function failed(server: BenchServer, scenario: Scenario, err: unknown): RunOutcome {
+  const reason = (err as Error).message;
+  log(`${server.label}: ${reason}`);
+  return failAll(scenario.metrics, reason);
+}
+
+/** One run of one scenario on a freshly started instance. */
+async function runScenario(server: BenchServer, scenario: Scenario, base: BaseContext, status: ServerStatus): Promise<RunOutcome> {
+  let ctx: ScenarioContext | undefined;
+  try {
+    ctx = await startFresh(server, scenario, base, status);
+    return await scenario.run(ctx);
+  } catch (err) {
+    return failed(server, scenario, err);
+  } finally {
+    await ctx?.server.stop();
+  }
+}
+
+/** One run of a runTogether scenario: every server started afresh and running at once, in this order. */
+async function runScenarioTogether(servers: readonly BenchServer[], scenario: Scenario & Required<Pick<Scenario, 'runTogether'>>, base: BaseContext, statuses: readonly ServerStatus[]): Promise<RunOutcome[]> {
+  const outcomes: (RunOutcome | undefined)[] = [];
+  const started: { index: number; ctx: ScenarioContext }[] = [];
+  try {
+    for (const [index, server] of servers.entries()) {
+      try {
+        started.push({ index, ctx: await startFresh(server, scenario, base, statuses.find((s) => s.name === server.name)!) });
+      } catch (err) {
+        outcomes[index] = failed(server, scenario, err);
+      }
+    }
+    const results = await scenario.runTogether(started.map((s) => s.ctx));
+    for (const [k, { index }] of started.entries()) outcomes[index] = results[k];
+  } catch (err) {
+    for (const { index } of started) outcomes[index] ??= failed(servers[index]!, scenario, err);
+  } finally {
+    for (const { ctx } of started) await ctx.server.stop();
+  }
+  return servers.map((server, index) => outcomes[index] ?? failed(server, scenario, new Error('no outcome')));
 }
 
 async function main(): Promise<void> {
@@ -149,6 +189,12 @@ async function main(): Promise<void> {
   for (let run = 1; run <= plan.runs; run++) {
     const order = active.map((_, i) => active[(i + run - 1) % active.length]!);
     for (const scenario of scenarios) {
+      if (scenario.runTogether) {
+        log(`run ${run}/${plan.runs}: ${order.map((s) => s.label).join(', ')} at once, taking turns, ${scenario.title}`);
+        const outcomes = await runScenarioTogether(order, { ...scenario, runTogether: scenario.runTogether }, base, statuses);
+        for (const [i, server] of order.entries()) collector.add(server.name, scenario.metrics, outcomes[i]!);
+        continue;
+      }
       for (const server of order) {
         log(`run ${run}/${plan.runs}: ${server.label}, ${scenario.title}`);
         const status = statuses.find((s) => s.name === server.name)!;
@@ -160,14 +206,14 @@ async function main(): Promise<void> {
   const cells = collector.cells(allMetrics, servers.map((s) => s.name));
 
   notes.push(
-    'Servers run one at a time on the same 2 cores as the clients; curl and the Node drivers compete with the server for CPU (see the client CPU row).',
+    'Servers run one at a time on the same 2 cores as the clients, except for the small files (below); curl and the Node drivers compete with the server for CPU (see the client CPU rows).',
     'Ferry runs as `bin/ferry serve`, its production launcher: the compiled build (`npm run build`) with `MALLOC_MMAP_THRESHOLD_` fixed at 4 MiB (see bin/ferry), its web admin page off, with info-level JSON logs to a file; vsftpd and ProFTPD write their transfer logs. vsftpd and ProFTPD fork per session, so their memory is the sum over the process tree (RSS counts shared pages once per process; PSS splits them).',
     'Plain FTP: all three send downloads with sendfile(2) (Ferry through its native helper, storage.sendfile) and receive uploads with read and write (Ferry on a thread of its own per upload, storage.uploadThreads, as vsftpd and ProFTPD in their per-session processes).',
     'TLS ciphers are each server\'s default: Ferry prefers AES-128-GCM, ProFTPD negotiates TLS_AES_256_GCM_SHA384 with curl (its TLS log), vsftpd keeps OpenSSL\'s default TLS 1.3 suites; the machine-limits line gives both speeds.',
     'Big-file and listing times run from the transfer command to the final reply (curl time_total - time_pretransfer): curl 7.88 waits for the handshake of a TLS data connection before it sends RETR/STOR/LIST, which vsftpd and ProFTPD answer only after the command (a 0.2–1.5 s stall), and login is not what these rows measure.',
     'Uploads: right before each one the bench writes and deletes a scratch file of the same size. This VM hands memory freed a few seconds earlier back to its host (free page reporting), and the first touch then costs about 1.5 CPU s per GiB in whichever process makes it; without the warm-up, a server\'s upload figure depended on how long ago the previous upload was deleted.',
     'Every run of every scenario starts a fresh server instance (memory figures never inherit an earlier heap), and the runs interleave the three servers, each run starting with the next server in turn. Ferry starts its two listing threads with itself (about 8 MiB each, in its fresh-start RSS): they lstat and format a big listing\'s batches while the main thread encrypts and sends.',
-    'Steady state: a server runs for days, so the headline rows are a warm server\'s, the same for all three servers: for small files the median of each fresh server\'s fourth, fifth and sixth identical sessions (Ferry\'s V8 still compiles its per-file code through its first ~3,000 files), for LIST its second identical listing. The earlier sessions and the first listing are on rows of their own: vsftpd and ProFTPD fork a new process per session and have nothing to warm up. MLSD comes after the two LISTs.',
+    'Steady state: a server runs for days, so the headline rows are a warm server\'s, the same for all three servers: for small files the median of each fresh server\'s fourth, fifth and sixth identical sessions (Ferry\'s V8 still compiles its per-file code through its first ~3,000 files), the three fresh servers running at once and taking turns session by session, so that a slow spell of the shared host lands on all three, for LIST its second identical listing. The earlier sessions and the first listing are on rows of their own: vsftpd and ProFTPD fork a new process per session and have nothing to warm up. MLSD comes after the two LISTs.',
     'Server CPU is counted with a cgroup per server (cpuacct) where the kernel offers one (else from /proc), so the exited per-session processes of vsftpd and ProFTPD are included.',
   );
   const result: BenchResult = {

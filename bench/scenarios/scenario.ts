@@ -1,6 +1,8 @@
 // The contract between the orchestrator, the measurements and the report: a scenario makes ONE run
 // against one freshly started server and returns a value per metric (or why there is none); the
-// orchestrator repeats the runs, interleaving the servers, and summarizes them into cells.
+// orchestrator repeats the runs, interleaving the servers, and summarizes them into cells. A scenario
+// made of many short sessions may instead make one run against every server at once (runTogether),
+// taking the servers in turn session by session.
 import type { Fixtures } from '../lib/fixtures.js';
 import type { Summary } from '../lib/summary.js';
 import type { RunningServer, Variant } from '../peers/bench-server.js';
@@ -42,6 +44,11 @@ export interface Scenario {
   variant: Variant;
   metrics: readonly Metric[];
   run(ctx: ScenarioContext): Promise<RunOutcome>;
+  /**
+   * One run against several freshly started servers, all running, in this order: an outcome for each.
+   * Where a scenario has it, the orchestrator uses it instead of `run`.
+   */
+  runTogether?(contexts: readonly ScenarioContext[]): Promise<RunOutcome[]>;
 }
 
 /** Every metric of the scenario failed for the same reason. */
