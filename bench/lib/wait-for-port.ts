@@ -15,6 +15,20 @@ function tryGreeting(port: number): Promise<boolean> {
   });
 }
 
+/** Whether something already accepts connections on the port (a server left running from before). */
+export function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const done = (taken: boolean) => {
+      socket.destroy();
+      resolve(taken);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => done(true));
+  });
+}
+
 /** True once a 220 greeting arrives on the port; false when `timeoutMs` passes, or `alive()` says the server died. */
 export async function waitForGreeting(port: number, timeoutMs: number, alive: () => boolean): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

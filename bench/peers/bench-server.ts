@@ -2,7 +2,7 @@
 // starts as a TLS-only or a plain-FTP instance on 127.0.0.1, measured by PID and stopped by PID.
 import { killTree, spawnTracked, withFileLimit, type TrackedProcess } from '../lib/child-processes.js';
 import { startCpuMeter } from '../lib/cpu-meter.js';
-import { waitForGreeting } from '../lib/wait-for-port.js';
+import { portTaken, waitForGreeting } from '../lib/wait-for-port.js';
 
 export type ServerName = 'ferry' | 'vsftpd' | 'proftpd';
 /** tls: explicit FTPS required for login and data (PROT P); plain: TLS off. */
@@ -49,6 +49,8 @@ export async function launch(
   args: readonly string[],
   options: { logFile: string; cwd?: string; env?: NodeJS.ProcessEnv; startTimeoutMs?: number },
 ): Promise<RunningServer> {
+  // Its greeting would pass for this server's, whose own start then fails unseen (it cannot listen).
+  if (await portTaken(port)) throw new Error(`port ${port} is taken already (a server left running from before?): stop that process and run the bench again`);
   const [cmd, argv] = withFileLimit(command, args);
   const proc: TrackedProcess = spawnTracked(cmd, argv, { logFile: options.logFile, cwd: options.cwd, env: options.env });
   // Before the first connection: every session process forked later lands in the same cgroup.
