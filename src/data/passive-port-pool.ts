@@ -11,7 +11,7 @@ export class PassivePortPool {
 
   constructor(private readonly minPort: number, private readonly maxPort: number) {
     this.size = minPort === 0 && maxPort === 0 ? 0 : maxPort - minPort + 1;
-    this.next = minPort + Math.floor(Math.random() * (maxPort - minPort + 1));
+    this.next = minPort + Math.floor(Math.random() * Math.max(this.size, 1));
   }
 
   /** Whether less than half of the range is in use (an unlimited range always has room). */
