@@ -192,7 +192,7 @@ async function main(): Promise<void> {
       if (scenario.runTogether) {
         log(`run ${run}/${plan.runs}: ${order.map((s) => s.label).join(', ')} at once, taking turns, ${scenario.title}`);
         const outcomes = await runScenarioTogether(order, { ...scenario, runTogether: scenario.runTogether }, base, statuses);
-        for (const [i, server] of order.entries()) collector.add(server.name, scenario.metrics, outcomes[i]!);
+        collector.addTogether(order.map((s) => s.name), scenario.metrics, outcomes);
         continue;
       }
       for (const server of order) {
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
     }
   }
   const allMetrics = scenarios.flatMap((s) => s.metrics);
-  const cells = collector.cells(allMetrics, servers.map((s) => s.name));
+  const cells = collector.cells(allMetrics, servers);
 
   notes.push(
     'Servers run one at a time on the same 2 cores as the clients, except for the small files (below); curl and the Node drivers compete with the server for CPU (see the client CPU rows).',
