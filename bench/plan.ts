@@ -17,6 +17,8 @@ export interface BenchPlan {
   /** Repetitions of every measurement (the median is reported). */
   runs: number;
   bigFileBytes: number;
+  /** Downloads and uploads of the big file in each run (alternating); the run's figure is their median. */
+  bigFileTransfers: number;
   smallFiles: number;
   smallFileBytes: number;
   listingEntries: number;
@@ -27,8 +29,8 @@ export interface BenchPlan {
 
 export function makePlan(quick: boolean): BenchPlan {
   return quick
-    ? { quick, runs: 1, bigFileBytes: 64 * 2 ** 20, smallFiles: 200, smallFileBytes: 4096, listingEntries: 5000, stormSessions: 100, stormConcurrency: 50, idleSessions: 200 }
-    : { quick, runs: 3, bigFileBytes: 2 ** 30, smallFiles: 1000, smallFileBytes: 4096, listingEntries: 50_000, stormSessions: 500, stormConcurrency: 100, idleSessions: 1000 };
+    ? { quick, runs: 1, bigFileBytes: 64 * 2 ** 20, bigFileTransfers: 1, smallFiles: 200, smallFileBytes: 4096, listingEntries: 5000, stormSessions: 100, stormConcurrency: 50, idleSessions: 200 }
+    : { quick, runs: 3, bigFileBytes: 2 ** 30, bigFileTransfers: 3, smallFiles: 1000, smallFileBytes: 4096, listingEntries: 50_000, stormSessions: 500, stormConcurrency: 100, idleSessions: 1000 };
 }
 
 /** Ports per server: control port, and a passive range of 1,000 ports, all distinct. */

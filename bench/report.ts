@@ -101,7 +101,8 @@ export function renderMarkdown(result: BenchResult): string {
     `## Results${plan.quick ? ' (quick run: reduced sizes, one run each)' : ''}`,
     '',
     `Run ${result.startedAt}, ${Math.round(result.durationSeconds)} s. Each figure is the median of ${plan.runs} run${plan.runs > 1 ? 's' : ''}` +
-      `${plan.runs > 1 ? ' with the min–max spread in brackets' : ''}. Big file ${formatBytes(plan.bigFileBytes)}; ${plan.smallFiles} files of ${formatBytes(plan.smallFileBytes)}; ` +
+      `${plan.runs > 1 ? ' with the min–max spread in brackets' : ''}. Big file ${formatBytes(plan.bigFileBytes)}` +
+      `${plan.bigFileTransfers > 1 ? ` (each run's figure the median of ${plan.bigFileTransfers} downloads and of ${plan.bigFileTransfers} uploads)` : ''}; ${plan.smallFiles} files of ${formatBytes(plan.smallFileBytes)}; ` +
       `a folder of ${plan.listingEntries.toLocaleString('en-US')} entries; ${plan.stormSessions} short sessions (${plan.stormConcurrency} at once); ${plan.idleSessions} idle sessions. ` +
       'MB/s is 10^6 bytes per second. A ratio above 1.00× is better for Ferry where higher is better (↑), worse where lower is better (↓).',
     '',
