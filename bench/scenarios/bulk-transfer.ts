@@ -1,5 +1,5 @@
-// Measurements 1 and 2: one big file downloaded and uploaded with curl (three times each per run,
-// their median the run's figure), over FTPES (PROT P, the data connection resuming the control
+// Measurements 1 and 2: one big file downloaded and uploaded with curl (plan.bigFileTransfers times
+// each per run, their median the run's figure), over FTPES (PROT P, the data connection resuming the control
 // session) or plain FTP. MB/s = 10^6 bytes per second from
 // the start of the data transfer to the server's final reply (curl's time_total - time_pretransfer:
 // curl 7.88 waits for a TLS data connection's handshake before RETR/STOR, and servers that answer
