@@ -1,7 +1,9 @@
-// Ferry's native helper: sendfile(2) and TCP_CORK for plain FTP downloads, which Node does not expose
-// (and, in kernel-receive.c, plain uploads received on a thread of their own).
-// The kernel copies the file's pages into the socket; Ferry's JavaScript loop drives it (one call
-// per burst, until the socket is full) and waits for room with a poller, on the same event loop.
+// Ferry's native helper: sendfile(2) and TCP_CORK for plain FTP downloads, which Node does not expose,
+// and plain transfers on threads of their own (transfer-thread.c: kernel-send.c for downloads that
+// fill the socket, kernel-receive.c for uploads).
+// Here: the system calls themselves, and a writability watch with which Ferry's event loop sends a
+// download's first burst and, when no download thread is free, the rest of it (one call per burst,
+// until the socket is full, then a wait for room on the same event loop).
 // Linux only; without this module Ferry reads into its own buffers and writes them (src/data).
 #include <errno.h>
 #include <stdlib.h>
@@ -13,7 +15,7 @@
 #include <node_api.h>
 #include <uv.h>
 
-#include "napi-helpers.h"
+#include "transfer-thread.h"
 
 // sendfile(outFd, inFd, offset, count): bytes sent (0 at the end of the file), or -errno
 // (-EAGAIN when the non-blocking socket is full). Never blocks on the socket.
@@ -195,8 +197,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"watchWritable", NULL, js_watch_writable, NULL, NULL, NULL, napi_default, NULL},
       {"tcpCork", NULL, js_tcp_cork, NULL, NULL, NULL, napi_default, NULL},
       {"receiveToFile", NULL, ferry_receive_to_file, NULL, NULL, NULL, napi_default, NULL},
+      {"sendFromFile", NULL, ferry_send_from_file, NULL, NULL, NULL, napi_default, NULL},
   };
-  CHECK(napi_define_properties(env, exports, 4, props));
+  CHECK(napi_define_properties(env, exports, 5, props));
   return exports;
 }
 

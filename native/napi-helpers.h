@@ -55,7 +55,4 @@ static inline void call_back(napi_env env, napi_async_context context, napi_valu
   }
 }
 
-// receiveToFile(socketFd, fileFd, position, callback), in kernel-receive.c.
-napi_value ferry_receive_to_file(napi_env env, napi_callback_info info);
-
 #endif

@@ -45,8 +45,8 @@ async function retrieve(ctx: LoggedInContext): Promise<void> {
       progress: () => kernelBytes,
       async body(socket, signal) {
         if (session.type === 'I') {
-          const kernel = session.config.storage.sendfile;
-          return sendFile(reader, socket, signal, { expected: reader.size - start, kernel, onProgress: (n) => (kernelBytes = n) });
+          const { sendfile: kernel, downloadThreads: threads } = session.config.storage;
+          return sendFile(reader, socket, signal, { expected: reader.size - start, kernel, threads, onProgress: (n) => (kernelBytes = n) });
         }
         let bytes = 0;
         await pipeline(Readable.from(reader), toNetworkAscii(), byteCounter((n) => (bytes += n)), socket, { signal });

@@ -91,7 +91,14 @@ export const storageSchema = z
     sendfile: z
       .boolean()
       .default(true)
-      .describe('Send plain (unencrypted) binary downloads with the kernel\'s sendfile(2), as vsftpd and ProFTPD do, when Ferry\'s native helper is built (Linux); off: read into Ferry\'s buffers and write them (better for files on slow or network storage, whose uncached reads sendfile does on Ferry\'s main thread). TLS downloads always go through Ferry\'s buffers'),
+      .describe('Send plain (unencrypted) binary downloads with the kernel\'s sendfile(2), as vsftpd and ProFTPD do, when Ferry\'s native helper is built (Linux); off: read into Ferry\'s buffers and write them. TLS downloads always go through Ferry\'s buffers'),
+    downloadThreads: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024)
+      .default(16)
+      .describe('How many plain sendfile downloads (storage.sendfile) may each be sent on a thread of their own at once, as vsftpd\'s and ProFTPD\'s processes send: the thread waits for room in the data connection and does the file\'s reads, so a slow disk holds up no one else. A file that fits the socket in one go is sent from the event loop. Downloads beyond that number, and every one with 0, are sent from Ferry\'s event loop (its reads then wait there)'),
     uploadThreads: z
       .number()
       .int()

@@ -4,26 +4,19 @@
 // event loop (receive-file.ts) the same upload took about twice the CPU per GiB (BENCHMARKS.md).
 import type { Socket } from 'node:net';
 import { plainSocketFd } from './kernel-send.js';
-import { native, systemError } from './native.js';
+import { native, systemError, ThreadLimit } from './native.js';
 
 /** Whether this process can receive uploads on threads (the native helper is built and loaded). */
 export const kernelReceiveAvailable = typeof native?.receiveToFile === 'function'; // a helper built before it lacks it
 
-let threadsRunning = 0;
+const uploadThreads = new ThreadLimit();
 
 /**
  * Claim one of `limit` upload threads; returns its release (call it once), or undefined when all are
  * busy or the helper is missing: that upload then goes through the event loop, as TLS uploads do.
  */
 export function claimUploadThread(limit: number): (() => void) | undefined {
-  if (!kernelReceiveAvailable || threadsRunning >= limit) return undefined;
-  threadsRunning++;
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    threadsRunning--;
-  };
+  return kernelReceiveAvailable ? uploadThreads.claim(limit) : undefined;
 }
 
 export interface KernelReceiveOptions {

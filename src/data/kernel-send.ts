@@ -1,17 +1,22 @@
 // Plain binary downloads through sendfile(2), as vsftpd and ProFTPD send files: the kernel moves the
 // file's pages into the socket, with no copy through Ferry's buffers. Node has no sendfile, so a
-// small native module (native/, built by `npm install`) provides the system call and a writability
-// watch (native.ts); without it (not built, not Linux) downloads read into Ferry's buffers (send-file.ts).
+// small native module (native/, built by `npm install`) provides the system call, a writability
+// watch and download threads (native.ts); without it (not built, not Linux) downloads read into
+// Ferry's buffers (send-file.ts).
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
-import { native, systemError } from './native.js';
+import { native, systemError, ThreadLimit, type FerryNative } from './native.js';
 
 /** Whether this process can send files with sendfile(2) (the native module is built and loaded). */
 export const kernelSendAvailable = native !== undefined;
+/** Whether downloads can go on threads of their own (a helper built before them lacks it). */
+export const kernelSendThreadsAvailable = typeof native?.sendFromFile === 'function';
+
+const downloadThreads = new ThreadLimit();
 
 /**
- * Bytes handed to the kernel per call. A socket takes at most its free buffer space per call anyway;
- * this bounds the first call for a file that is still being written to.
+ * Bytes handed to the kernel per call on the event loop. A socket takes at most its free buffer
+ * space per call anyway; this bounds the first call for a file that is still being written to.
  */
 const CALL_BYTES = 16 * 1024 * 1024;
 /** Most bytes sent in one turn of the event loop, so one fast client does not hold up the others. */
@@ -31,8 +36,24 @@ export interface KernelSendOptions {
   /** Offset in the file to send from. */
   start: number;
   signal: AbortSignal;
-  /** Called with the bytes sent so far, after each burst. */
+  /** Called with the bytes sent so far, after each burst (on a thread: every 4 MiB or quarter second). */
   onProgress(bytes: number): void;
+  /**
+   * How many downloads may each go on a thread of their own at once (storage.downloadThreads): a
+   * file that fills the socket in its first burst continues on one when one is free. 0 or unset:
+   * the event loop sends it all, waiting for room with a writability watch.
+   */
+  threads?: number;
+}
+
+/** The error of a transfer whose socket Node closed under it, as a write to it would fail. */
+function closedError(): Error {
+  return Object.assign(new Error('data connection closed'), { code: 'ERR_STREAM_DESTROYED' });
+}
+
+/** Re-arms the socket's idle timer (set by the transfer), which only counts Node's own writes. */
+function keepAlive(socket: Socket): void {
+  if (socket.timeout && !socket.destroyed) socket.setTimeout(socket.timeout);
 }
 
 /**
@@ -42,38 +63,72 @@ export interface KernelSendOptions {
  * the socket's idle timeout alive while bytes move, since Node's socket does not see them. Rejects
  * with a system error (EPIPE, ECONNRESET, EIO...) or the signal's reason. The caller ends the socket.
  */
-export function sendWithKernel(options: KernelSendOptions): Promise<number> {
+export async function sendWithKernel(options: KernelSendOptions): Promise<number> {
   const sys = native;
-  if (!sys) return Promise.reject(new Error('sendfile is not available in this process'));
+  if (!sys) throw new Error('sendfile is not available in this process');
   const { socket, socketFd, fileFd, start, signal, onProgress } = options;
-  let offset = start;
+  signal.throwIfAborted();
+  sys.tcpCork(socketFd, true); // best effort: a socket that refuses still sends, segment by segment
+  // Small files usually go in the first call, with no watch or thread at all. `socketFd` is safe to
+  // use here, in the same turn as the caller took it from the open socket.
+  let first: Burst;
+  try {
+    first = burst(sys, socketFd, fileFd, start);
+  } catch (err) {
+    sys.tcpCork(socketFd, false);
+    throw err;
+  }
+  const sent = first.offset - start;
+  if (sent > 0) {
+    onProgress(sent);
+    keepAlive(socket);
+  }
+  if (first.state === 'done') {
+    sys.tcpCork(socketFd, false);
+    return sent;
+  }
+  const release = kernelSendThreadsAvailable && options.threads ? downloadThreads.claim(options.threads) : undefined;
+  if (!release) return sent + (await sendOnEventLoop(sys, options, first.offset));
+  try {
+    return sent + (await sendOnThread(sys, options, first.offset, sent));
+  } finally {
+    release();
+  }
+}
 
-  /** Sends one turn's worth to `out`: 'done' at the end of the file, 'full' when the socket is full. */
-  const burst = (out: number): 'done' | 'full' | 'more' => {
-    const limit = offset + TURN_BYTES;
-    while (offset < limit) {
-      const n = sys.sendfile(out, fileFd, offset, CALL_BYTES);
-      if (n > 0) {
-        offset += n;
-        continue;
-      }
-      if (n === 0) return 'done';
-      if (n === -constants.errno.EAGAIN) return 'full';
-      throw systemError(n, 'sendfile');
+interface Burst {
+  /** 'done' at the end of the file, 'full' when the socket is full, 'more' when the turn's share is sent. */
+  state: 'done' | 'full' | 'more';
+  /** Where the next byte comes from. */
+  offset: number;
+}
+
+/** Sends one turn's worth of the file from `offset` to `out`; throws the system call's error. */
+function burst(sys: FerryNative, out: number, fileFd: number, offset: number): Burst {
+  const limit = offset + TURN_BYTES;
+  while (offset < limit) {
+    const n = sys.sendfile(out, fileFd, offset, CALL_BYTES);
+    if (n > 0) {
+      offset += n;
+      continue;
     }
-    return 'more';
-  };
-  const progressed = (): void => {
-    onProgress(offset - start);
-    // Re-arms the socket's idle timer (set by the transfer), which only counts Node's own writes.
-    if (socket.timeout) socket.setTimeout(socket.timeout);
-  };
+    if (n === 0) return { state: 'done', offset };
+    if (n === -constants.errno.EAGAIN) return { state: 'full', offset };
+    throw systemError(n, 'sendfile');
+  }
+  return { state: 'more', offset };
+}
 
+/**
+ * The rest from `from` on the event loop: a burst each time a writability watch says the socket has
+ * room. Resolves with the bytes this part sent.
+ */
+function sendOnEventLoop(sys: FerryNative, options: KernelSendOptions, from: number): Promise<number> {
+  const { socket, socketFd, fileFd, start, signal, onProgress } = options;
+  let offset = from;
   return new Promise<number>((resolve, reject) => {
-    signal.throwIfAborted();
     let watch: { fd: number; close(): void } | undefined;
     let settled = false;
-    sys.tcpCork(socketFd, true); // best effort: a socket that refuses still sends, segment by segment
     const finish = (err?: unknown): void => {
       if (settled) return;
       settled = true;
@@ -81,35 +136,29 @@ export function sendWithKernel(options: KernelSendOptions): Promise<number> {
       if (!socket.destroyed) sys.tcpCork(watch?.fd ?? socketFd, false);
       watch?.close();
       signal.removeEventListener('abort', onAbort);
-      if (err === undefined) resolve(offset - start);
+      if (err === undefined) resolve(offset - from);
       else reject(err instanceof Error ? err : new Error(String(err)));
     };
     const onAbort = (): void => finish(signal.reason);
     const pump = (status: number): void => {
       if (settled || !watch) return;
       // Node closed the socket meanwhile (an error, or the peer's FIN): a connection error, as a write would be.
-      if (socket.destroyed) return finish(Object.assign(new Error('data connection closed'), { code: 'ERR_STREAM_DESTROYED' }));
+      if (socket.destroyed) return finish(closedError());
       try {
-        const before = offset;
         // To the watch's duplicate: the original descriptor number may already be closed, even reused.
-        const state = burst(watch.fd);
-        if (offset > before) progressed();
-        if (state === 'done') finish();
+        const next = burst(sys, watch.fd, fileFd, offset);
+        if (next.offset > offset) {
+          offset = next.offset;
+          onProgress(offset - start);
+          keepAlive(socket);
+        }
+        if (next.state === 'done') finish();
         // libuv stops a watch whose socket reported an error: one that is still full is done for.
-        else if (state === 'full' && status < 0) finish(systemError(status, 'sendfile'));
+        else if (next.state === 'full' && status < 0) finish(systemError(status, 'sendfile'));
       } catch (err) {
         finish(err);
       }
     };
-    // Small files usually go in the first call, with no watch at all. `socketFd` is safe to use here,
-    // in the same turn as the caller took it from the open socket.
-    try {
-      const state = burst(socketFd);
-      if (offset > start) progressed();
-      if (state === 'done') return finish();
-    } catch (err) {
-      return finish(err);
-    }
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       // Level-triggered: it calls back while the socket has room, so each callback fills it again.
@@ -117,5 +166,38 @@ export function sendWithKernel(options: KernelSendOptions): Promise<number> {
     } catch (err) {
       finish(err); // no descriptor left to duplicate (EMFILE), say
     }
+  });
+}
+
+/**
+ * The rest from `from` on a thread of its own (native/kernel-send.c), which waits for room in
+ * poll() and reports progress; the thread uncorks the socket at its end. Resolves with the bytes
+ * this part sent; `before` were sent already (progress counts them too).
+ */
+function sendOnThread(sys: FerryNative, options: KernelSendOptions, from: number, before: number): Promise<number> {
+  const { socket, socketFd, fileFd, signal, onProgress } = options;
+  return new Promise<number>((resolve, reject) => {
+    let closedUnderIt = false;
+    const cancel = (): void => thread.cancel();
+    // The thread holds a duplicate of the socket: the connection stays open until the thread lets go.
+    const onClose = (): void => {
+      closedUnderIt = true;
+      thread.cancel();
+    };
+    // In the turn that took socketFd from the open socket: the thread duplicates it before Node can close it.
+    const thread = sys.sendFromFile(socketFd, fileFd, from, (status, bytes) => {
+      onProgress(before + bytes);
+      keepAlive(socket);
+      if (status === 1) return;
+      signal.removeEventListener('abort', cancel);
+      socket.off('close', onClose);
+      if (status === 0) resolve(bytes);
+      else if (signal.aborted) reject(signal.reason);
+      // The thread's own error (EPIPE, ECONNRESET, EIO) says more than Node's close that cancelled it.
+      else if (status !== -constants.errno.ECANCELED || !closedUnderIt) reject(systemError(status, 'sendfile'));
+      else reject(closedError());
+    });
+    signal.addEventListener('abort', cancel, { once: true });
+    socket.once('close', onClose);
   });
 }

@@ -21,6 +21,13 @@ export interface FerryNative {
    * The thread reads a duplicate of the socket; `fileFd` must stay open until the end is reported.
    */
   receiveToFile(socketFd: number, fileFd: number, position: number, callback: (status: number, bytes: number) => void): { cancel(): void };
+  /**
+   * Sends `fileFd` from `position` to its end through the socket on a new thread (sendfile, corked;
+   * uncorked at the end). `callback(1, bytes)` reports progress, `callback(0, bytes)` the end,
+   * `callback(-errno, bytes)` a failure (-ECANCELED after cancel()). The thread writes to a duplicate
+   * of the socket; `fileFd` must stay open, and nothing else write to the socket, until the end.
+   */
+  sendFromFile(socketFd: number, fileFd: number, position: number, callback: (status: number, bytes: number) => void): { cancel(): void };
 }
 
 function loadNative(): FerryNative | undefined {
@@ -34,6 +41,23 @@ function loadNative(): FerryNative | undefined {
 
 /** The helper, or undefined when it is not built (or not Linux). */
 export const native = loadNative();
+
+/** Counts one kind of transfer thread (uploads, downloads) against its configured limit. */
+export class ThreadLimit {
+  private running = 0;
+
+  /** Claim a thread; returns its release (call it once), or undefined when `limit` are running. */
+  claim(limit: number): (() => void) | undefined {
+    if (this.running >= limit) return undefined;
+    this.running++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.running--;
+    };
+  }
+}
 
 /** A Node-style system error for a helper's -errno result. */
 export function systemError(negativeErrno: number, syscall: string): NodeJS.ErrnoException {

@@ -14,6 +14,8 @@ export interface SendFileOptions {
   expected: number;
   /** Allow sendfile(2) (config storage.sendfile) when the connection is plain and the file local. */
   kernel: boolean;
+  /** How many sendfile downloads may go on threads of their own at once (config storage.downloadThreads). */
+  threads?: number;
   /** Bytes sent so far, when the socket's own counters do not see them (sendfile). */
   onProgress(bytes: number): void;
 }
@@ -24,7 +26,7 @@ export async function sendFile(reader: FileReader, socket: Socket, signal: Abort
   const file = socketFd === undefined ? undefined : reader.descriptor;
   if (socketFd !== undefined && file) {
     const { fd: fileFd, position: start } = file;
-    const total = await sendWithKernel({ socket, socketFd, fileFd, start, signal, onProgress: options.onProgress });
+    const total = await sendWithKernel({ socket, socketFd, fileFd, start, signal, onProgress: options.onProgress, threads: options.threads });
     socket.end();
     return total;
   }

@@ -13,7 +13,7 @@ import { defaultConfigYaml } from '../config/config-docs.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import type { FerryConfig } from '../config/schema.js';
 import { kernelReceiveAvailable } from '../data/kernel-receive.js';
-import { kernelSendAvailable } from '../data/kernel-send.js';
+import { kernelSendAvailable, kernelSendThreadsAvailable } from '../data/kernel-send.js';
 import { FerryError } from '../errors/ferry-error.js';
 import { createLogger } from '../log/logger.js';
 import { XferlogWriter } from '../log/xferlog.js';
@@ -160,6 +160,7 @@ export async function startFerry(configFile: string, options: StartOptions = {})
     const missing = [
       config.storage.sendfile && !kernelSendAvailable && "storage.sendfile (plain downloads are copied through Ferry's buffers)",
       config.storage.uploadThreads > 0 && !kernelReceiveAvailable && 'storage.uploadThreads (plain uploads are read on the event loop)',
+      config.storage.sendfile && config.storage.downloadThreads > 0 && kernelSendAvailable && !kernelSendThreadsAvailable && 'storage.downloadThreads (plain downloads are sent from the event loop)',
     ].filter(Boolean);
     if (missing.length > 0) {
       logger.info(`the native helper (native/) is not built, or built before these: ${missing.join(', ')}; \`npm install\` builds it when python3, make and a C compiler are present`);

@@ -1,4 +1,4 @@
-// Connected loopback TCP pairs for the data-path unit tests (sendfile, upload threads).
+// Connected loopback TCP pairs for the data-path unit tests (sendfile, transfer threads).
 import net from 'node:net';
 
 export interface SocketPair {

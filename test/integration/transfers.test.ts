@@ -3,7 +3,7 @@
 // PORT/EPRT refusals of RFC 2577 (foreign address, privileged port).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -11,7 +11,7 @@ import { TLSSocket } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from 'basic-ftp';
 import { kernelReceiveAvailable } from '../../src/data/kernel-receive.js';
-import { kernelSendAvailable } from '../../src/data/kernel-send.js';
+import { kernelSendAvailable, kernelSendThreadsAvailable } from '../../src/data/kernel-send.js';
 import { UploadReceiver } from '../../src/data/receive-file.js';
 import { LocalFileReader } from '../../src/storage/local/local-file-reader.js';
 import { connectClient } from '../helpers/connect-client.js';
@@ -23,6 +23,11 @@ import { sha256, sha256File } from '../helpers/sha256.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const MiB = 1024 * 1024;
+
+/** This process's threads (a download thread shows as one more). */
+async function threadCount(): Promise<number> {
+  return (await readdir('/proc/self/task')).length;
+}
 
 /** Runs `body` counting the reads of local files through Ferry's buffers (what sendfile skips). */
 async function countingBufferReads(body: () => Promise<void>): Promise<number> {
@@ -183,6 +188,31 @@ describe('transfers', () => {
       await off.stop();
     }
   });
+
+  // A download that fills the socket goes on a thread of its own unless storage.downloadThreads is 0.
+  for (const downloadThreads of [16, 0]) {
+    test(`storage.downloadThreads ${downloadThreads}: a plain binary download that fills the socket ${downloadThreads ? 'gets a thread' : 'stays on the event loop'}, byte exact`, { skip: !kernelSendThreadsAvailable && 'native helper not built' }, async () => {
+      const threaded = await startTestServer({ config: { storage: { downloadThreads } } });
+      const client = await RawFtpClient.login(threaded.host, threaded.port, threaded.user.name, threaded.user.password);
+      try {
+        const data = randomBytes(24 * MiB);
+        await writeFile(path.join(threaded.user.home, 'fills.bin'), data);
+        assert.equal((await client.send('TYPE I')).code, 200);
+        const channel = await client.pasv();
+        channel.pause(); // the socket fills: the rest waits for a thread or the event loop's watch
+        const before = await threadCount();
+        assert.equal((await client.send('RETR fills.bin')).code, 150);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.equal(await threadCount(), before + (downloadThreads ? 1 : 0));
+        channel.resume();
+        assert.equal(sha256(await readAll(channel)), sha256(data));
+        assert.equal((await client.read()).code, 226);
+      } finally {
+        await client.close();
+        await threaded.stop();
+      }
+    });
+  }
 
   test('storage.sendfile off: a plain binary download reads through Ferry\'s buffers, byte exact', async () => {
     const off = await startTestServer({ config: { storage: { sendfile: false } } });

@@ -57,16 +57,44 @@ describe('slow clients', () => {
     await slow.closed;
   });
 
-  test('a client that never reads its download gets 426 after the data idle timeout; its session goes on', async () => {
+  // TYPE A goes through Ferry's buffers; TYPE I through sendfile, on a download thread once the socket is full.
+  for (const type of ['A', 'I']) {
+    test(`a client that never reads its download (TYPE ${type}) gets 426 after the data idle timeout; its session goes on`, async () => {
+      const client = await RawFtpClient.login(server.host, server.port, DEFAULT_USER.name, DEFAULT_USER.password);
+      assert.equal((await client.send(`TYPE ${type}`)).code, 200);
+      const data = await client.pasv();
+      data.pause(); // never read
+      assert.equal((await client.send('RETR big.bin')).code, 150);
+      const reply = await client.read();
+      assert.equal(reply.code, 426);
+      assert.match(reply.text, /idle/);
+      assert.equal((await client.send('NOOP')).code, 200);
+      data.destroy();
+      await client.close();
+    });
+  }
+
+  // Plain binary downloads that fill the socket go on a thread of their own (storage.downloadThreads),
+  // whose bytes Node's socket timer does not see either: the thread's progress reports keep it going.
+  test('a download read slowly for longer than the data idle timeout, never pausing that long, completes', async () => {
+    await writeFile(path.join(server.user.home, 'slow-read.bin'), Buffer.alloc(24 * 1024 * 1024, 3));
     const client = await RawFtpClient.login(server.host, server.port, DEFAULT_USER.name, DEFAULT_USER.password);
+    assert.equal((await client.send('TYPE I')).code, 200); // binary: sendfile, and a thread once the socket is full
     const data = await client.pasv();
-    data.pause(); // never read
-    assert.equal((await client.send('RETR big.bin')).code, 150);
-    const reply = await client.read();
-    assert.equal(reply.code, 426);
-    assert.match(reply.text, /idle/);
-    assert.equal((await client.send('NOOP')).code, 200);
-    data.destroy();
+    assert.equal((await client.send('RETR slow-read.bin')).code, 150);
+    const started = Date.now();
+    let received = 0;
+    let nextPause = 2 * 1024 * 1024;
+    for await (const chunk of data as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      if (received >= nextPause) {
+        nextPause += 2 * 1024 * 1024;
+        await sleep(200); // about 10 MB/s: 2.4 s in all, against a 1 s idle timeout
+      }
+    }
+    assert.equal(received, 24 * 1024 * 1024);
+    assert.ok(Date.now() - started > 1500, `took ${Date.now() - started} ms, longer than the idle timeout`);
+    assert.equal((await client.read()).code, 226);
     await client.close();
   });
 
@@ -119,6 +147,8 @@ describe('no leaks after broken sessions', () => {
     const gc = runInNewContext('gc') as () => void;
     const round = async (i: number) => {
       const client = await RawFtpClient.login(server.host, server.port, DEFAULT_USER.name, DEFAULT_USER.password);
+      // Binary ones go to transfer threads (plain, native helper built), ASCII ones through the event loop.
+      assert.equal((await client.send(`TYPE ${i % 4 < 2 ? 'I' : 'A'}`)).code, 200);
       const data = await client.pasv();
       assert.equal((await client.send(i % 2 ? 'RETR mid.bin' : 'STOR up.bin')).code, 150);
       if (i % 2) await new Promise((r) => data.once('data', r));
