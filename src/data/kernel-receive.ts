@@ -4,7 +4,8 @@
 // event loop (receive-file.ts) the same upload took about twice the CPU per GiB (BENCHMARKS.md).
 import type { Socket } from 'node:net';
 import { plainSocketFd } from './kernel-send.js';
-import { native, systemError, ThreadLimit } from './native.js';
+import { native } from './native.js';
+import { closedError, followThread, ThreadLimit } from './transfer-thread.js';
 
 /** Whether this process can receive uploads on threads (the native helper is built and loaded). */
 export const kernelReceiveAvailable = typeof native?.receiveToFile === 'function'; // a helper built before it lacks it
@@ -37,39 +38,15 @@ export interface KernelReceiveOptions {
  * the file. Keeps the socket's idle timeout alive while bytes come, since Node's socket does not see
  * them. On success the socket is read again by Node, which then sees the client's end and closes.
  */
-export function receiveWithKernel(options: KernelReceiveOptions): Promise<number> {
+export async function receiveWithKernel(options: KernelReceiveOptions): Promise<number> {
   const sys = native;
-  if (!sys || !kernelReceiveAvailable) return Promise.reject(new Error('upload threads are not available in this process'));
+  if (!sys || !kernelReceiveAvailable) throw new Error('upload threads are not available in this process');
   const { socket, fileFd, position, signal, onProgress } = options;
-  return new Promise<number>((resolve, reject) => {
-    signal.throwIfAborted();
-    // Taken in the turn the thread duplicates it: a closed socket's number may already be reused.
-    const socketFd = plainSocketFd(socket);
-    if (socketFd === undefined || socket.destroyed) throw Object.assign(new Error('data connection closed'), { code: 'ERR_STREAM_DESTROYED' });
-    let closedUnderIt = false;
-    const cancel = (): void => thread.cancel();
-    // The thread holds a duplicate of the socket: the connection stays open until the thread lets go.
-    const onClose = (): void => {
-      closedUnderIt = true;
-      thread.cancel();
-    };
-    const thread = sys.receiveToFile(socketFd, fileFd, position ?? -1, (status, bytes) => {
-      onProgress(bytes);
-      if (status === 1) {
-        // Re-arms the idle timer (set by the transfer), which only counts Node's own reads.
-        if (socket.timeout) socket.setTimeout(socket.timeout);
-        return;
-      }
-      signal.removeEventListener('abort', cancel);
-      socket.off('close', onClose);
-      if (status === 0) {
-        socket.resume();
-        resolve(bytes);
-      } else if (signal.aborted) reject(signal.reason);
-      else if (closedUnderIt) reject(Object.assign(new Error('data connection closed'), { code: 'ERR_STREAM_DESTROYED' }));
-      else reject(systemError(status, 'upload'));
-    });
-    signal.addEventListener('abort', cancel, { once: true });
-    socket.once('close', onClose);
-  });
+  signal.throwIfAborted();
+  // Taken in the turn the thread duplicates it: a closed socket's number may already be reused.
+  const socketFd = plainSocketFd(socket);
+  if (socketFd === undefined || socket.destroyed) throw closedError();
+  const bytes = await followThread(socket, signal, 'upload', (callback) => sys.receiveToFile(socketFd, fileFd, position ?? -1, callback), onProgress);
+  socket.resume(); // Node reads again, and sees the client's end
+  return bytes;
 }

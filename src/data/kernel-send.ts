@@ -5,7 +5,8 @@
 // Ferry's buffers (send-file.ts).
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
-import { native, systemError, ThreadLimit, type FerryNative } from './native.js';
+import { native, systemError, type FerryNative } from './native.js';
+import { closedError, followThread, keepAlive, ThreadLimit, type StartThread } from './transfer-thread.js';
 
 /** Whether this process can send files with sendfile(2) (the native module is built and loaded). */
 export const kernelSendAvailable = native !== undefined;
@@ -44,16 +45,6 @@ export interface KernelSendOptions {
    * the event loop sends it all, waiting for room with a writability watch.
    */
   threads?: number;
-}
-
-/** The error of a transfer whose socket Node closed under it, as a write to it would fail. */
-function closedError(): Error {
-  return Object.assign(new Error('data connection closed'), { code: 'ERR_STREAM_DESTROYED' });
-}
-
-/** Re-arms the socket's idle timer (set by the transfer), which only counts Node's own writes. */
-function keepAlive(socket: Socket): void {
-  if (socket.timeout && !socket.destroyed) socket.setTimeout(socket.timeout);
 }
 
 /**
@@ -176,28 +167,6 @@ function sendOnEventLoop(sys: FerryNative, options: KernelSendOptions, from: num
  */
 function sendOnThread(sys: FerryNative, options: KernelSendOptions, from: number, before: number): Promise<number> {
   const { socket, socketFd, fileFd, signal, onProgress } = options;
-  return new Promise<number>((resolve, reject) => {
-    let closedUnderIt = false;
-    const cancel = (): void => thread.cancel();
-    // The thread holds a duplicate of the socket: the connection stays open until the thread lets go.
-    const onClose = (): void => {
-      closedUnderIt = true;
-      thread.cancel();
-    };
-    // In the turn that took socketFd from the open socket: the thread duplicates it before Node can close it.
-    const thread = sys.sendFromFile(socketFd, fileFd, from, (status, bytes) => {
-      onProgress(before + bytes);
-      keepAlive(socket);
-      if (status === 1) return;
-      signal.removeEventListener('abort', cancel);
-      socket.off('close', onClose);
-      if (status === 0) resolve(bytes);
-      else if (signal.aborted) reject(signal.reason);
-      // The thread's own error (EPIPE, ECONNRESET, EIO) says more than Node's close that cancelled it.
-      else if (status !== -constants.errno.ECANCELED || !closedUnderIt) reject(systemError(status, 'sendfile'));
-      else reject(closedError());
-    });
-    signal.addEventListener('abort', cancel, { once: true });
-    socket.once('close', onClose);
-  });
+  const start: StartThread = (callback) => sys.sendFromFile(socketFd, fileFd, from, callback);
+  return followThread(socket, signal, 'sendfile', start, (bytes) => onProgress(before + bytes));
 }

@@ -42,23 +42,6 @@ function loadNative(): FerryNative | undefined {
 /** The helper, or undefined when it is not built (or not Linux). */
 export const native = loadNative();
 
-/** Counts one kind of transfer thread (uploads, downloads) against its configured limit. */
-export class ThreadLimit {
-  private running = 0;
-
-  /** Claim a thread; returns its release (call it once), or undefined when `limit` are running. */
-  claim(limit: number): (() => void) | undefined {
-    if (this.running >= limit) return undefined;
-    this.running++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.running--;
-    };
-  }
-}
-
 /** A Node-style system error for a helper's -errno result. */
 export function systemError(negativeErrno: number, syscall: string): NodeJS.ErrnoException {
   const code = getSystemErrorName(negativeErrno);
