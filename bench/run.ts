@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick] [--only ferry,vsftpd] [--skip-setup] [--profile]`: installs the peers,
 // makes the certificate and the files, measures the machine, then runs every scenario against Ferry,
-// vsftpd and ProFTPD, one server at a time (the small files: all three at once, taking turns session
-// by session), and writes the Markdown report. Every child is killed by PID.
+// vsftpd and ProFTPD, one server at a time (the big files and the small files: all three at once,
+// taking turns transfer by transfer or session by session), and writes the Markdown report. Every child is killed by PID.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
   const cells = collector.cells(allMetrics, servers);
 
   notes.push(
-    'Servers run one at a time on the same 2 cores as the clients, except for the small files (below); curl and the Node drivers compete with the server for CPU (see the client CPU rows).',
+    'Servers run one at a time on the same 2 cores as the clients, except for the big files and the small files: there the three fresh servers run at once and take turns, transfer by transfer (the first place moving on each round) or session by session, so that a slow spell of the shared host lands on all three; curl and the Node drivers compete with the server for CPU (see the client CPU rows).',
     'Ferry runs as `bin/ferry serve`, its production launcher: the compiled build (`npm run build`) with `MALLOC_MMAP_THRESHOLD_` fixed at 4 MiB (see bin/ferry), its web admin page off, with info-level JSON logs to a file; vsftpd and ProFTPD write their transfer logs. vsftpd and ProFTPD fork per session, so their memory is the sum over the process tree (RSS counts shared pages once per process; PSS splits them).',
     'Plain FTP: all three send downloads with sendfile(2) (Ferry through its native helper, storage.sendfile: the first burst from its event loop, the rest of a file that fills the socket on a thread of its own, storage.downloadThreads) and receive uploads with read and write (Ferry on a thread of its own per upload, storage.uploadThreads, as vsftpd and ProFTPD in their per-session processes).',
     'TLS ciphers are each server\'s default: Ferry prefers AES-128-GCM, ProFTPD negotiates TLS_AES_256_GCM_SHA384 with curl (its TLS log), vsftpd keeps OpenSSL\'s default TLS 1.3 suites; the machine-limits line gives both speeds.',

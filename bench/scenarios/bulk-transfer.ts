@@ -4,7 +4,8 @@
 // the start of the data transfer to the server's final reply (curl's time_total - time_pretransfer:
 // curl 7.88 waits for a TLS data connection's handshake before RETR/STOR, and servers that answer
 // it only after the command make it stall 0.2–1.5 s, which is not what these rows measure),
-// the server's CPU seconds per GiB moved, and its peak RSS while transferring.
+// the server's CPU seconds per GiB moved, and its peak RSS while transferring. The servers run at
+// once and take turns transfer by transfer (runTogether).
 import { open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { delay } from '../lib/child-processes.js';
@@ -95,41 +96,74 @@ function metrics(variant: Variant): Metric[] {
   ];
 }
 
+interface ServerRun {
+  ctx: ScenarioContext;
+  target: CurlTarget;
+  measured: Record<'download' | 'upload', Measured[]>;
+  failures: Record<string, string>;
+  peakKiB: number;
+}
+
+/** One transfer on one server, with its CPU and its peak RSS; a failure ends that direction there. */
+async function measureOne(run: ServerRun, direction: 'download' | 'upload', variant: Variant): Promise<void> {
+  const { ctx } = run;
+  if (run.failures[`${direction}-${variant}`]) return;
+  const sampler = sampleTreeRss(ctx.server.pid, 20);
+  const cpuBefore = ctx.server.cpuSeconds();
+  try {
+    const moved = await (direction === 'download' ? download : upload)(ctx, run.target);
+    await delay(300); // the session process finishes; its last CPU time lands in the count
+    const m = { mbps: moved.bytes / 1e6 / moved.seconds, cpuPerGiB: (ctx.server.cpuSeconds() - cpuBefore) / (moved.bytes / 2 ** 30) };
+    run.measured[direction].push(m);
+    ctx.log(`${direction}: ${m.mbps.toFixed(0)} MB/s, ${m.cpuPerGiB.toFixed(2)} CPU s/GiB`);
+  } catch (err) {
+    run.failures[`${direction}-${variant}`] = run.failures[`${direction}-${variant}-cpu`] = (err as Error).message;
+  } finally {
+    run.peakKiB = Math.max(run.peakKiB, sampler.stop());
+  }
+}
+
+function outcomeOf(run: ServerRun, variant: Variant): RunOutcome {
+  const values: Record<string, number> = {};
+  for (const direction of ['download', 'upload'] as const) {
+    if (run.failures[`${direction}-${variant}`]) continue;
+    values[`${direction}-${variant}`] = summarize(run.measured[direction].map((m) => m.mbps)).median;
+    values[`${direction}-${variant}-cpu`] = summarize(run.measured[direction].map((m) => m.cpuPerGiB)).median;
+  }
+  if (run.peakKiB > 0) values[`bulk-${variant}-peak`] = run.peakKiB / 1024;
+  return { values, failures: run.failures };
+}
+
 export function bulkTransferScenario(variant: Variant): Scenario {
+  /**
+   * Several transfers per fresh server, downloads and uploads alternating (plain FTP moves 1 GiB in
+   * about half a second here, and a single transfer was mostly the host's spell of the moment), the
+   * servers taking turns transfer by transfer, the first place moving on each round: a slow spell
+   * of the shared host, seconds to minutes long, then lands on every server instead of on the one
+   * whose transfers it fell into.
+   */
+  async function runTogether(contexts: readonly ScenarioContext[]): Promise<RunOutcome[]> {
+    const runs: ServerRun[] = contexts.map((ctx) => ({
+      ctx,
+      target: { port: ctx.server.port, tls: variant === 'tls', user: ctx.user },
+      measured: { download: [], upload: [] },
+      failures: {},
+      peakKiB: 0,
+    }));
+    for (let i = 0; i < contexts[0]!.plan.bigFileTransfers; i++) {
+      const order = runs.map((_, k) => runs[(k + i) % runs.length]!);
+      for (const direction of ['download', 'upload'] as const) {
+        for (const run of order) await measureOne(run, direction, variant);
+      }
+    }
+    return runs.map((run) => outcomeOf(run, variant));
+  }
   return {
     id: `bulk-${variant}`,
     title: `big file over ${variant === 'tls' ? 'FTPES' : 'plain FTP'}`,
     variant,
     metrics: metrics(variant),
-    async run(ctx) {
-      const target: CurlTarget = { port: ctx.server.port, tls: variant === 'tls', user: ctx.user };
-      const outcome: Required<Pick<RunOutcome, 'values' | 'failures'>> = { values: {}, failures: {} };
-      const measured = { download: [] as Measured[], upload: [] as Measured[] };
-      const sampler = sampleTreeRss(ctx.server.pid, 20);
-      // Several transfers per fresh server, downloads and uploads alternating: plain FTP moves 1 GiB
-      // in about half a second here, and a single transfer was mostly the host's spell of the moment.
-      for (let i = 0; i < ctx.plan.bigFileTransfers; i++) {
-        for (const [direction, move] of [['download', download], ['upload', upload]] as const) {
-          if (outcome.failures[`${direction}-${variant}`]) continue;
-          const cpuBefore = ctx.server.cpuSeconds();
-          try {
-            const moved = await move(ctx, target);
-            await delay(300); // the session process finishes; its last CPU time lands in the count
-            const m = { mbps: moved.bytes / 1e6 / moved.seconds, cpuPerGiB: (ctx.server.cpuSeconds() - cpuBefore) / (moved.bytes / 2 ** 30) };
-            measured[direction].push(m);
-            ctx.log(`${direction}: ${m.mbps.toFixed(0)} MB/s, ${m.cpuPerGiB.toFixed(2)} CPU s/GiB`);
-          } catch (err) {
-            outcome.failures[`${direction}-${variant}`] = outcome.failures[`${direction}-${variant}-cpu`] = (err as Error).message;
-          }
-        }
-      }
-      for (const direction of ['download', 'upload'] as const) {
-        if (outcome.failures[`${direction}-${variant}`]) continue;
-        outcome.values[`${direction}-${variant}`] = summarize(measured[direction].map((m) => m.mbps)).median;
-        outcome.values[`${direction}-${variant}-cpu`] = summarize(measured[direction].map((m) => m.cpuPerGiB)).median;
-      }
-      outcome.values[`bulk-${variant}-peak`] = sampler.stop() / 1024;
-      return outcome;
-    },
+    run: async (ctx) => (await runTogether([ctx]))[0]!,
+    runTogether,
   };
 }
