@@ -1,7 +1,8 @@
 // `npm run bench [-- --quick] [--only ferry,vsftpd] [--skip-setup] [--profile]`: installs the peers,
 // makes the certificate and the files, measures the machine, then runs every scenario against Ferry,
 // vsftpd and ProFTPD, one server at a time (the big files and the small files: all three at once,
-// taking turns transfer by transfer or session by session), and writes the Markdown report. Every child is killed by PID.
+// taking turns transfer by transfer or session by session), and writes the Markdown report. Every
+// child is killed by PID.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
